@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RoomConfig(AppConfig):
+    name = "felt.room"
+    label = "room"
+    verbose_name = "Session room"

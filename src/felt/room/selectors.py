@@ -1,0 +1,2 @@
+def open_sessions_of(*, member):
+    return []

@@ -1,0 +1,8 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("felt.web.urls")),
+    path("account/", include("felt.accounts.urls")),
+    path("partnerships/", include("felt.partnerships.urls")),
+    path("sessions/", include("felt.room.urls")),
+]
