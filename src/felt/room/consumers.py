@@ -1,5 +1,169 @@
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+"""The room's socket: one per open browser tab of a partner in a session.
+
+Every message is checked for shape and size before anything else; a bad one gets one clear
+sentence back and changes nothing, and the connection stays open. The server never logs what
+a member typed: only the command's kind, and only when it is one the room knows.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from felt.core.errors import FeltError
+
+from . import core, selectors, services
+from .models import Session
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 4096
+# Close codes (4000-4999 are the application's own).
+NOT_LOGGED_IN = 4401
+NOT_YOURS = 4403
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
-    pass
+class RoomConsumer(AsyncWebsocketConsumer):
+    session_id: int
+    who: str | None = None
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=NOT_LOGGED_IN)
+            return
+        self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
+        self.who = await self._role(user)
+        if self.who is None:
+            # Refused before the socket opens: a stranger learns nothing about the session.
+            log.warning("room socket refused session=%s member=%s", self.session_id, user.pk)
+            await self.close(code=NOT_YOURS)
+            return
+        self.group = services.group_name(self.session_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        hello = await self._hello(user)
+        await self.send_json(hello)
+        await self._announce_presence()
+
+    async def disconnect(self, code):
+        if self.who is None:
+            return
+        await self.channel_layer.group_discard(self.group, self.channel_name)
+        await database_sync_to_async(services.mark_absent)(channel_name=self.channel_name)
+        await self._announce_presence()
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if bytes_data is not None or text_data is None:
+            await self._error("The room understands only text messages.")
+            return
+        if len(text_data.encode()) > MAX_MESSAGE_BYTES:
+            await self._error("That message was too large for the room, so it was not used.")
+            return
+        try:
+            message = json.loads(text_data)
+        except ValueError:
+            await self._error("That message could not be read, so nothing changed.")
+            return
+        if not isinstance(message, dict):
+            await self._error("That message could not be read, so nothing changed.")
+            return
+        kind = message.get("type")
+        if kind == "command":
+            await self._command(message)
+        elif kind == "ping":
+            await self._heartbeat()
+        elif kind == "sync":
+            await self.send_json(await self._snapshot_message())
+        else:
+            await self._error("That is not a kind of message the room knows.")
+
+    async def _command(self, message: dict) -> None:
+        user = self.scope["user"]
+        command_id = message.get("id") if isinstance(message.get("id"), str) else None
+        try:
+            command_id, kind, args, seq = services.check_command_message(message)
+            applied = await database_sync_to_async(services.apply_command)(
+                session_id=self.session_id,
+                member=user,
+                command_id=command_id,
+                kind=kind,
+                args=args,
+                seq=seq,
+            )
+        except services.StaleCommand as stale:
+            await self._error(stale.message, command_id=command_id, stale=True)
+            await self.send_json(await self._snapshot_message())
+            return
+        except FeltError as error:
+            known = message.get("kind") if message.get("kind") in core.HANDLERS else "unknown"
+            log.info("room command refused session=%s command=%s", self.session_id, known)
+            await self._error(error.message, command_id=command_id)
+            return
+        await self.send_json(
+            {
+                "type": "applied",
+                "command_id": command_id,
+                "seq": applied.seq,
+                "duplicate": applied.duplicate,
+            }
+        )
+
+    async def room_state(self, event):
+        await self.send_json(
+            {"type": "state", **event["snapshot"], "events": event["events"]}
+        )
+
+    async def room_presence(self, event):
+        await self.send_json({"type": "presence", "connected": event["connected"]})
+
+    # -- helpers -------------------------------------------------------------------------
+
+    async def send_json(self, content: dict) -> None:
+        await self.send(text_data=json.dumps(content))
+
+    async def _error(self, sentence: str, *, command_id: str | None = None, stale=False):
+        await self.send_json(
+            {"type": "error", "message": sentence, "command_id": command_id, "stale": stale}
+        )
+
+    async def _heartbeat(self) -> None:
+        await database_sync_to_async(self._touch)()
+        await self.send_json({"type": "pong"})
+
+    def _touch(self) -> None:
+        session = Session.objects.only("id").get(pk=self.session_id)
+        services.mark_present(
+            session=session, member=self.scope["user"], channel_name=self.channel_name
+        )
+
+    @database_sync_to_async
+    def _role(self, user) -> str | None:
+        session = Session.objects.select_related("partnership").filter(pk=self.session_id).first()
+        if session is None:
+            return None
+        return services.role_of(partnership=session.partnership, member=user)
+
+    @database_sync_to_async
+    def _hello(self, user) -> dict:
+        session = Session.objects.select_related("partnership").get(pk=self.session_id)
+        services.mark_present(session=session, member=user, channel_name=self.channel_name)
+        return {"type": "hello", "you": self.who, **services.snapshot(session)}
+
+    @database_sync_to_async
+    def _snapshot_message(self) -> dict:
+        session = Session.objects.get(pk=self.session_id)
+        return {"type": "state", **services.snapshot(session), "events": []}
+
+    async def _announce_presence(self) -> None:
+        connected = await database_sync_to_async(self._presence)()
+        await self.channel_layer.group_send(
+            self.group, {"type": "room.presence", "connected": connected}
+        )
+
+    def _presence(self) -> dict:
+        session = Session.objects.select_related("partnership").get(pk=self.session_id)
+        return selectors.presence_of(session=session)
