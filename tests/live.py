@@ -65,7 +65,10 @@ class Database:
                 conn.execute(f'DROP DATABASE IF EXISTS "{self.template}"')
                 conn.execute(f'CREATE DATABASE "{self.template}"')
             self.created.append(self.template)
-        run_felt(["migrate", "--no-input", "-v", "0"], env | {"FELT_DATABASE_URL": self.url_for(self.template)})
+        run_felt(
+            ["migrate", "--no-input", "-v", "0"],
+            env | {"FELT_DATABASE_URL": self.url_for(self.template)},
+        )
 
     def fresh(self) -> str:
         name = f"felt_live_{os.getpid()}_{uuid.uuid4().hex[:8]}"

@@ -61,8 +61,14 @@ class RoomClient:
     async def send_raw(self, text: str) -> None:
         await self.ws.send(text)
 
-    async def command(self, kind: str, args: dict | None = None, *, seq: int | None = None,
-                      command_id: str | None = None) -> dict:
+    async def command(
+        self,
+        kind: str,
+        args: dict | None = None,
+        *,
+        seq: int | None = None,
+        command_id: str | None = None,
+    ) -> dict:
         """Send a command and return the server's answer to it ("applied" or "error")."""
         message = {
             "type": "command",

@@ -23,7 +23,9 @@ def run(coroutine):
 
 async def begin_first_turn(ada: RoomClient, bo: RoomClient) -> None:
     """Plan the shortest session, Ada focusing first, and walk both into turn 1."""
-    assert (await ada.command("set_plan", {"length": 30, "arrival": 0, "between": 0, "closing": 0}))["type"] == "applied"
+    assert (
+        await ada.command("set_plan", {"length": 30, "arrival": 0, "between": 0, "closing": 0})
+    )["type"] == "applied"
     await bo.wait_for_seq(ada.seq)
     for client in (ada, bo):
         await client.wait_for_seq(max(ada.seq, bo.seq))
@@ -66,13 +68,19 @@ def test_both_partners_receive_each_change_with_the_next_sequence_number(room):
     server, world, session = room
 
     async def scenario():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             assert (ada.you, bo.you) == ("a", "b")
             before = ada.seq
             answer = await ada.command("choose_first_focuser", {"focuser": "b"})
-            assert answer == {"type": "applied", "command_id": answer["command_id"], "seq": before + 1, "duplicate": False}
+            assert answer == {
+                "type": "applied",
+                "command_id": answer["command_id"],
+                "seq": before + 1,
+                "duplicate": False,
+            }
             state = await bo.wait_for_seq(before + 1)
             assert state["plan"]["first_focuser"] == "b"
             assert bo.seq == ada.seq == before + 1
@@ -84,9 +92,10 @@ def test_bad_socket_input_gets_one_clear_message_and_changes_nothing(room):
     server, world, session = room
 
     async def scenario():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             await begin_first_turn(ada, bo)
             seq = ada.seq
             state = json.dumps(ada.state, sort_keys=True)
@@ -97,7 +106,17 @@ def test_bad_socket_input_gets_one_clear_message_and_changes_nothing(room):
             messages.append(await bo.command("fly_to_the_moon"))
             # Bo is the listener: ending Ada's turn is hers alone.
             messages.append(await bo.command("complete_turn"))
-            await bo.send_raw(json.dumps({"type": "command", "id": "x" * 20, "kind": "pause", "args": {"pad": "y" * 10000}, "seq": seq}))
+            await bo.send_raw(
+                json.dumps(
+                    {
+                        "type": "command",
+                        "id": "x" * 20,
+                        "kind": "pause",
+                        "args": {"pad": "y" * 10000},
+                        "seq": seq,
+                    }
+                )
+            )
             messages.append(await bo.next("error"))
             stale = await bo.command("pause", seq=seq - 1)
             messages.append(stale)
@@ -134,10 +153,19 @@ def test_a_retried_command_is_applied_once(room):
     async def scenario():
         async with RoomClient(server, session, world["Ada"]["cookie"]) as ada:
             before = ada.seq
-            first = await ada.command("choose_first_focuser", {"focuser": "b"}, command_id="retry-me-please")
-            again = await ada.command("choose_first_focuser", {"focuser": "b"}, command_id="retry-me-please", seq=before)
+            first = await ada.command(
+                "choose_first_focuser", {"focuser": "b"}, command_id="retry-me-please"
+            )
+            again = await ada.command(
+                "choose_first_focuser", {"focuser": "b"}, command_id="retry-me-please", seq=before
+            )
             assert first["seq"] == before + 1
-            assert again == {"type": "applied", "command_id": "retry-me-please", "seq": before + 1, "duplicate": True}
+            assert again == {
+                "type": "applied",
+                "command_id": "retry-me-please",
+                "seq": before + 1,
+                "duplicate": True,
+            }
             await ada.send_raw(json.dumps({"type": "sync"}))
             await ada.next("state")
             assert ada.seq == before + 1
@@ -149,9 +177,10 @@ def test_both_pressing_pause_at_once_leaves_one_consistent_pause(room):
     server, world, session = room
 
     async def scenario():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             await begin_first_turn(ada, bo)
             seq = ada.seq
             answers = await asyncio.gather(ada.command("pause"), bo.command("pause"))
@@ -169,9 +198,10 @@ def test_an_overrun_lands_in_the_partnerships_ledger(room):
     server, world, session = room
 
     async def scenario():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             await begin_first_turn(ada, bo)
             planned = ada.derived["planned_seconds"]
             await asyncio.sleep(planned + 2.5)  # a "minute" lasts one second in this server
@@ -189,25 +219,28 @@ def test_an_overrun_lands_in_the_partnerships_ledger(room):
         print(json.dumps([[e.member_id, e.seconds, e.kind] for e in LedgerEntry.objects.filter(partnership_id={world["partnership"]})]))
         """
     )
-    assert ledger == [[world["Ada"]["id"], turn["overrun"], "overrun"]]
+    # One real second is one planned minute in this server: the ledger counts planned minutes.
+    assert ledger == [[world["Ada"]["id"], turn["overrun"] * 60, "overrun"]]
 
 
 def test_a_server_restart_mid_turn_loses_nothing(room):
     server, world, session = room
 
     async def before_restart():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             await begin_first_turn(ada, bo)
             await ada.command("request", {"request": "slow_down"})
             await bo.wait_for_seq(ada.seq)
             return ada.seq, ada.state
 
     async def after_restart():
-        async with RoomClient(server, session, world["Ada"]["cookie"]) as ada, RoomClient(
-            server, session, world["Bo"]["cookie"]
-        ) as bo:
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
             return ada.seq, ada.state, bo.seq, bo.state
 
     seq, state = run(before_restart())
@@ -217,3 +250,24 @@ def test_a_server_restart_mid_turn_loses_nothing(room):
     assert state_a == state_b == state
     assert state_a["phase"] == "turn_1"
     assert [r["kind"] for r in state_a["requests"]] == ["slow_down"]
+
+
+def test_both_saying_ready_at_the_same_moment_moves_the_session_on(room):
+    server, world, session = room
+
+    async def scenario():
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
+            seq = ada.seq
+            # Each acts on the same screen; neither has seen the other's press yet.
+            answers = await asyncio.gather(
+                ada.command("ready", seq=seq), bo.command("ready", seq=seq)
+            )
+            assert [a["type"] for a in answers] == ["applied", "applied"]
+            await ada.wait_for_seq(seq + 2)
+            await bo.wait_for_seq(seq + 2)
+            assert ada.state["phase"] == bo.state["phase"] == "arrival"
+
+    run(scenario())

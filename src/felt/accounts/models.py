@@ -5,6 +5,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 
 def validate_time_zone(value: str) -> None:
@@ -63,3 +64,30 @@ class Member(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.display_name
+
+
+class LoginFailure(models.Model):
+    """One unsuccessful log-in, kept only as long as the log-in throttle needs it.
+
+    Stored in the database so every server process sees the same count. The email is kept
+    only as a keyed digest: an attempted address may be a stranger's, or a typo of one.
+    """
+
+    email_digest = models.CharField(max_length=64)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email_digest", "at"], name="loginfailure_email_at"),
+            models.Index(fields=["ip", "at"], name="loginfailure_ip_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Log-in failure at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @staticmethod
+    def digest_of(email: str) -> str:
+        return salted_hmac(
+            "felt.accounts.LoginFailure", email.strip().lower(), algorithm="sha256"
+        ).hexdigest()

@@ -113,9 +113,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         )
 
     async def room_state(self, event):
-        await self.send_json(
-            {"type": "state", **event["snapshot"], "events": event["events"]}
-        )
+        await self.send_json({"type": "state", **event["snapshot"], "events": event["events"]})
 
     async def room_presence(self, event):
         await self.send_json({"type": "presence", "connected": event["connected"]})

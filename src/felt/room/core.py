@@ -250,7 +250,12 @@ def _advance(state: RoomState, now: float, events: list, *, to: str | None = Non
     current = state.phase
     if current != "waiting":
         state.segments.append(
-            {"phase": current, "start": state.phase_started_at, "end": now, "paused": state.phase_paused}
+            {
+                "phase": current,
+                "start": state.phase_started_at,
+                "end": now,
+                "paused": state.phase_paused,
+            }
         )
     if current in TURNS:
         focuser = state.plan.focuser_of(current)
@@ -384,7 +389,14 @@ def _request(state: RoomState, args: dict, who: str, now: float) -> list:
         raise Refused("This session has had as many requests as it can hold.")
     request_id = len(state.requests) + 1
     state.requests.append(
-        {"id": request_id, "kind": kind, "by": who, "phase": state.phase, "at": now, "seen_at": None}
+        {
+            "id": request_id,
+            "kind": kind,
+            "by": who,
+            "phase": state.phase,
+            "at": now,
+            "seen_at": None,
+        }
     )
     return [{"kind": "request_sent", "request": kind, "id": request_id, "by": who}]
 

@@ -17,6 +17,8 @@ class Session(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     phase = models.CharField(max_length=10, default="waiting", db_index=True)
     seq = models.PositiveIntegerField(default=0)
+    # The seq at which the current phase began: a command based on an earlier phase is stale.
+    phase_seq = models.PositiveIntegerField(default=0)
     state = models.JSONField()
 
     class Meta:
@@ -40,6 +42,9 @@ class CommandReceipt(models.Model):
             models.UniqueConstraint(fields=["session", "command_id"], name="command_applied_once"),
         ]
 
+    def __str__(self) -> str:
+        return f"Command {self.command_id} in session {self.session_id}"
+
 
 class Presence(models.Model):
     """An open socket of a member in a session's room, refreshed by the client's heartbeat."""
@@ -48,3 +53,6 @@ class Presence(models.Model):
     member = models.ForeignKey("accounts.Member", on_delete=models.CASCADE, related_name="+")
     channel_name = models.CharField(max_length=200, unique=True)
     last_seen = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Presence of member {self.member_id} in session {self.session_id}"

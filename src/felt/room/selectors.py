@@ -26,7 +26,9 @@ def get_session_for(*, member, pk: int) -> Session:
 
 
 def open_sessions_of(*, member) -> list[Session]:
-    sessions = list(sessions_of(member=member).exclude(phase="ended").filter(partnership__status="active"))
+    sessions = list(
+        sessions_of(member=member).exclude(phase="ended").filter(partnership__status="active")
+    )
     for session in sessions:
         session.partner_name = session.partnership.partner_of(member).display_name
     return sessions

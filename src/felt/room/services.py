@@ -85,11 +85,14 @@ def start_session(*, partnership: Partnership, member) -> Session:
             # Take turns at going first, and keep each partner's way of being listened to.
             first_focuser = core.other(last.state["plan"]["first_focuser"])
             listening = last.state.get("listening")
+        # The ledger counts planned minutes as 60 seconds; the core counts real seconds (the
+        # same thing unless a demonstration shortens the minute).
         owed = partnership_selectors.time_owed(partnership=partnership, member=partnership.member_a)
+        minute = settings.FELT_ROOM_MINUTE_SECONDS
         state = core.new_state(
             first_focuser=first_focuser,
-            owed_at_start=owed,
-            minute_seconds=settings.FELT_ROOM_MINUTE_SECONDS,
+            owed_at_start=round(owed * minute / 60),
+            minute_seconds=minute,
             listening=listening,
         )
         return Session.objects.create(
@@ -125,8 +128,8 @@ def apply_command(
     """Apply one partner's command at most once; raise FeltError, changing nothing, if refused."""
     with transaction.atomic():
         try:
-            session = Session.objects.select_for_update().select_related("partnership").get(
-                pk=session_id
+            session = (
+                Session.objects.select_for_update().select_related("partnership").get(pk=session_id)
             )
         except Session.DoesNotExist:
             raise FeltError("This session no longer exists.") from None
@@ -137,7 +140,11 @@ def apply_command(
         if receipt is not None:
             # A retry after a dropped connection: it was applied once; say so, do nothing.
             return Applied(seq=receipt.seq, duplicate=True)
-        if seq != session.seq:
+        if seq > session.seq:
+            raise FeltError("That command named a state the session has not reached.")
+        if seq < session.phase_seq:
+            # Meant for an earlier part of the session (a "ready" for the arrival that has
+            # since ended, say): applying it now would do something nobody chose.
             raise StaleCommand(session.seq)
         state = core.RoomState.from_dict(session.state)
         try:
@@ -148,8 +155,10 @@ def apply_command(
             raise FeltError(refusal.reason) from None
         session.state = new_state.to_dict()
         session.seq = new_state.seq
-        session.phase = new_state.phase
-        session.save(update_fields=["state", "seq", "phase"])
+        if new_state.phase != session.phase:
+            session.phase = new_state.phase
+            session.phase_seq = new_state.seq
+        session.save(update_fields=["state", "seq", "phase", "phase_seq"])
         try:
             with transaction.atomic():
                 CommandReceipt.objects.create(
@@ -166,21 +175,22 @@ def apply_command(
 class StaleCommand(FeltError):
     def __init__(self, current_seq: int):
         super().__init__(
-            "Your screen was a moment behind your partner's; it is up to date now, so please "
-            "try that again if you still want to."
+            "That was meant for an earlier part of the session, so it was not applied; "
+            "your screen is up to date now."
         )
         self.current_seq = current_seq
 
 
 def _record_ledger(session: Session, events: list) -> None:
     partnership = session.partnership
+    to_ledger_seconds = 60 / session.state["minute_seconds"]
     members = {"a": partnership.member_a, "b": partnership.member_b}
     for event in events:
         if event["kind"] == "turn_completed" and event["overrun"] > 0:
             partnership_services.record_ledger_entry(
                 partnership=partnership,
                 member=members[event["focuser"]],
-                seconds=event["overrun"],
+                seconds=round(event["overrun"] * to_ledger_seconds),
                 kind=LedgerEntry.Kind.OVERRUN,
                 session=session,
             )
@@ -189,7 +199,7 @@ def _record_ledger(session: Session, events: list) -> None:
             partnership_services.record_ledger_entry(
                 partnership=partnership,
                 member=members[debtor],
-                seconds=-round(event["minutes"] * session.state["minute_seconds"]),
+                seconds=-event["minutes"] * 60,
                 kind=LedgerEntry.Kind.GIVE_BACK,
                 session=session,
             )

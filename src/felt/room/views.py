@@ -34,6 +34,9 @@ def room(request, pk: int):
             "partnership": partnership,
             "you": you,
             "partner": partnership.partner_of(request.user),
-            "names": {"a": partnership.member_a.display_name, "b": partnership.member_b.display_name},
+            "names": {
+                "a": partnership.member_a.display_name,
+                "b": partnership.member_b.display_name,
+            },
         },
     )

@@ -234,9 +234,8 @@
 
   function renderWaiting(state, derived) {
     const plan = state.plan;
-    const form = $("plan-form");
     for (const name of ["length", "arrival", "between", "closing"]) {
-      const input = form.elements[name];
+      const input = $(`plan-${name}`);
       if (document.activeElement !== input) input.value = plan[name];
     }
     $("plan-turns").textContent = `Each of you has a turn of ${derived.turn_minutes} minutes.`;
@@ -421,10 +420,10 @@
 
   $("plan-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const form = event.target;
     const args = {};
     for (const name of ["length", "arrival", "between", "closing"]) {
-      const value = form.elements[name].value.trim();
+      // By id: a form's elements.length is its number of fields, not the "length" field.
+      const value = $(`plan-${name}`).value.trim();
       args[name] = /^\d+$/.test(value) ? Number(value) : value;
     }
     command("set_plan", args);
