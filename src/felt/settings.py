@@ -106,7 +106,16 @@ if _redis_url:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [_redis_url], "capacity": 1500, "expiry": 30},
+            "CONFIG": {
+                # The layer waits on Redis with blocking reads: a read timeout (redis-py 8
+                # defaults to 5 s) would tear down every idle socket, so reads wait as long as
+                # they need and only connecting is bounded.
+                "hosts": [
+                    {"address": _redis_url, "socket_timeout": None, "socket_connect_timeout": 5}
+                ],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
 else:

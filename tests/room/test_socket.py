@@ -1,6 +1,7 @@
 """The room's socket, over real WebSockets against a real Felt server process."""
 
 import asyncio
+import concurrent.futures
 import json
 
 import pytest
@@ -18,7 +19,9 @@ def room(live_felt):
 
 
 def run(coroutine):
-    return asyncio.run(coroutine)
+    # In a thread of its own: Playwright's sync API may hold an event loop in the main thread.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 async def begin_first_turn(ada: RoomClient, bo: RoomClient) -> None:
