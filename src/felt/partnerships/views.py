@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -191,5 +193,13 @@ def acknowledge_ending(request, pk):
     try:
         services.acknowledge_ending(partnership=partnership, member=request.user)
     except FeltError as error:
+        if request.htmx:
+            return HttpResponse(
+                f'<p class="message error" role="alert">{escape(error.message)}</p>'
+            )
         messages.error(request, error.message)
+        return redirect("web:dashboard")
+    if request.htmx:
+        # The notice simply goes away; the rest of the page stays as it is.
+        return HttpResponse("")
     return redirect("web:dashboard")
