@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "felt.accounts",
     "felt.partnerships",
     "felt.room",
+    "felt.schedule",
+    "felt.journal",
     "felt.web",
 ]
 

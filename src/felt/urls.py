@@ -5,4 +5,6 @@ urlpatterns = [
     path("account/", include("felt.accounts.urls")),
     path("partnerships/", include("felt.partnerships.urls")),
     path("sessions/", include("felt.room.urls")),
+    path("schedule/", include("felt.schedule.urls")),
+    path("journal/", include("felt.journal.urls")),
 ]

@@ -139,7 +139,12 @@
         showPresence(message.connected);
         break;
       default:
+        // Messages for the room's companions (the call, say) go to whoever listens for them.
+        document.dispatchEvent(new CustomEvent("felt:room-message", { detail: message }));
         break;
+    }
+    if (message.type === "hello") {
+      document.dispatchEvent(new CustomEvent("felt:room-connected", { detail: { you } }));
     }
   }
 
@@ -156,6 +161,10 @@
     root.dataset.phase = message.state.phase;
     render();
     for (const event of events) narrate(event);
+    // Companions of the room (the call, the journal) draw themselves from the same snapshot.
+    document.dispatchEvent(new CustomEvent("felt:room-state", {
+      detail: { seq, you, names, state: message.state, derived: message.derived, events },
+    }));
     if (before && before !== message.state.phase) {
       $("phase-title").focus({ preventScroll: true });
     }
@@ -434,6 +443,16 @@
     const form = event.target;
     command("set_listening", { mode: form.elements.mode.value, end_signal: form.elements.end_signal.value });
   });
+
+  // What the room's companions may use: who I am, and a way to send over the room's socket.
+  window.feltRoom = {
+    you,
+    names,
+    session: root.dataset.session,
+    send,
+    command,
+    get snapshot() { return snapshot; },
+  };
 
   connect();
 })();
