@@ -103,7 +103,8 @@ class RoomState:
     # "a" owes "b". It decides the give-back offered; the ledger itself lives in the shell.
     owed_at_start: int = 0
     give_back_accepted_by: list[str] = field(default_factory=list)
-    # What this session adds to the ledger: seconds each partner owes the other because of it.
+    # What this session adds to the ledger: seconds each partner owes the other because of it
+    # (overruns, less a give-back once the owed partner's longer turn has been taken).
     ledger: dict = field(default_factory=lambda: {"a": 0, "b": 0})
 
     # -- serialisation -------------------------------------------------------------------
@@ -278,6 +279,12 @@ def _advance(state: RoomState, now: float, events: list, *, to: str | None = Non
         events.append(
             {"kind": "turn_completed", "phase": current, "focuser": focuser, "overrun": overrun}
         )
+        if focuser == state.plan.give_back_to:
+            # Owed time counts as given back once the longer turn has really been taken, so
+            # a session that ends before it leaves the debt where it was.
+            minutes = state.plan.give_back_minutes
+            state.ledger[other(focuser)] -= round(minutes * state.minute_seconds)
+            events.append({"kind": "give_back_given", "to": focuser, "minutes": minutes})
     following = to or PHASES[PHASES.index(current) + 1]
     state.phase = following
     state.ready = []
@@ -339,8 +346,6 @@ def _accept_give_back(state: RoomState, args: dict, who: str, now: float) -> lis
         owed_to, minutes = offer
         state.plan.give_back_to = owed_to
         state.plan.give_back_minutes = minutes
-        debtor = other(owed_to)
-        state.ledger[debtor] -= round(minutes * state.minute_seconds)
         events.append({"kind": "give_back_accepted", "to": owed_to, "minutes": minutes})
     return events
 

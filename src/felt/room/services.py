@@ -194,7 +194,7 @@ def _record_ledger(session: Session, events: list) -> None:
                 kind=LedgerEntry.Kind.OVERRUN,
                 session=session,
             )
-        elif event["kind"] == "give_back_accepted":
+        elif event["kind"] == "give_back_given":
             debtor = core.other(event["to"])
             partnership_services.record_ledger_entry(
                 partnership=partnership,
