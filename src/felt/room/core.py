@@ -149,6 +149,7 @@ class RoomState:
 
 def new_state(
     *,
+    length: int = 60,
     first_focuser: str = "a",
     owed_at_start: int = 0,
     minute_seconds: float = 60.0,
@@ -156,8 +157,10 @@ def new_state(
 ) -> RoomState:
     if first_focuser not in PARTNERS:
         raise ValueError("first_focuser must be 'a' or 'b'")
+    if not LENGTH_MINUTES[0] <= length <= LENGTH_MINUTES[1]:
+        raise ValueError(f"length must be {LENGTH_MINUTES[0]}-{LENGTH_MINUTES[1]} minutes")
     state = RoomState(
-        plan=Plan(first_focuser=first_focuser),
+        plan=Plan(length=length, first_focuser=first_focuser),
         minute_seconds=minute_seconds,
         owed_at_start=owed_at_start,
     )

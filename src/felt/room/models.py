@@ -15,6 +15,8 @@ class Session(models.Model):
         "accounts.Member", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The scheduled occurrence this session meets for, if any (the schedule's own key).
+    occurrence = models.CharField(max_length=100, blank=True, db_index=True)
     phase = models.CharField(max_length=10, default="waiting", db_index=True)
     seq = models.PositiveIntegerField(default=0)
     # The seq at which the current phase began: a command based on an earlier phase is stale.

@@ -67,8 +67,13 @@ def broadcast_state(session: Session, events: list) -> None:
     )
 
 
-def start_session(*, partnership: Partnership, member) -> Session:
-    """Open the room for a partnership, or the one already open, so both land in the same room."""
+def start_session(
+    *, partnership: Partnership, member, length: int | None = None, occurrence: str = ""
+) -> Session:
+    """Open the room for a partnership, or the one already open, so both land in the same room.
+
+    A scheduled occurrence brings its planned `length` (minutes) and its key along.
+    """
     if role_of(partnership=partnership, member=member) is None:
         raise FeltError("Only the two partners can start a session together.")
     with transaction.atomic():
@@ -90,13 +95,17 @@ def start_session(*, partnership: Partnership, member) -> Session:
         owed = partnership_selectors.time_owed(partnership=partnership, member=partnership.member_a)
         minute = settings.FELT_ROOM_MINUTE_SECONDS
         state = core.new_state(
+            length=length or core.Plan().length,
             first_focuser=first_focuser,
             owed_at_start=round(owed * minute / 60),
             minute_seconds=minute,
             listening=listening,
         )
         return Session.objects.create(
-            partnership=partnership, started_by=member, state=state.to_dict()
+            partnership=partnership,
+            started_by=member,
+            occurrence=occurrence,
+            state=state.to_dict(),
         )
 
 

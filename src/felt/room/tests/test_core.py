@@ -14,6 +14,7 @@ from felt.room.core import (
     END_SIGNALS,
     GIVE_BACK_MAX_MINUTES,
     HANDLERS,
+    LENGTH_MINUTES,
     LISTENING_MODES,
     MAX_REQUESTS,
     PHASES,
@@ -936,3 +937,10 @@ def test_the_state_round_trips_through_json_exactly():
 
 def test_the_phases_are_in_the_order_a_session_runs():
     assert PHASES == ("waiting", "arrival", "turn_1", "between", "turn_2", "closing", "ended")
+
+
+def test_a_new_session_takes_its_planned_length_within_the_bounds():
+    assert new_state(length=90).plan.length == 90
+    for length in (LENGTH_MINUTES[0] - 1, LENGTH_MINUTES[1] + 1):
+        with pytest.raises(ValueError):
+            new_state(length=length)
