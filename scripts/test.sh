@@ -6,17 +6,21 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 "$root/scripts/setup.sh" --test
 
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests drive for real: the browser, and coturn for the call's relay.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/turnserver ] || missing+=(coturn)
+if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing Debian's chromium for the browser tests..."
+        echo "Installing Debian's ${missing[*]} for the tests..."
         apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-        echo "Installing Debian's chromium for the browser tests..."
+        echo "Installing Debian's ${missing[*]} for the tests..."
         sudo -n apt-get update -qq >/dev/null
-        sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        sudo -n env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     else
-        echo "The browser tests need Debian's chromium at /usr/bin/chromium: please run 'sudo apt-get install chromium' and then this command again." >&2
+        echo "The tests need Debian's ${missing[*]}: please run 'sudo apt-get install ${missing[*]}' and then this command again." >&2
         exit 1
     fi
 fi
