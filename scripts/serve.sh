@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One command from a fresh clone to Felt at http://127.0.0.1:8000 on its embedded
-# default: SQLite in var/ and the in-process channel layer.
+# default: SQLite in var/ and the in-process channel layer. With --demo it first makes two
+# demo members (Ada and Bo) and prints how to log in as each.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,4 +19,9 @@ if [ -z "${FELT_SECRET_KEY:-}" ]; then
     export FELT_SECRET_KEY
 fi
 .venv/bin/felt migrate --no-input -v 0
+if [ "${1:-}" = "--demo" ]; then
+    # Two demo members with a partnership, to try a whole session alone in two windows.
+    shift
+    .venv/bin/felt demo
+fi
 exec .venv/bin/felt serve --host 127.0.0.1 --port 8000 "$@"
