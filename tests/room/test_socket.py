@@ -274,3 +274,70 @@ def test_both_saying_ready_at_the_same_moment_moves_the_session_on(room):
             assert ada.state["phase"] == bo.state["phase"] == "arrival"
 
     run(scenario())
+
+
+def test_time_owed_is_offered_back_next_session_and_counts_once_the_longer_turn_is_taken(room):
+    server, world, session = room
+
+    async def overrun_then_end():
+        async with (
+            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+        ):
+            await begin_first_turn(ada, bo)
+            await asyncio.sleep(ada.derived["planned_seconds"] + 2.5)
+            await ada.command("complete_turn")
+            await ada.command("end_session")
+            return ada.state["turns"][0]["overrun"]
+
+    overrun = run(overrun_then_end())
+    second = server.start_session(world["partnership"], world["Bo"]["id"])
+
+    async def give_back():
+        async with (
+            RoomClient(server, second, world["Ada"]["cookie"]) as ada,
+            RoomClient(server, second, world["Bo"]["cookie"]) as bo,
+        ):
+            # Bo is owed; this time he goes first, and both are asked about a longer turn.
+            assert ada.state["plan"]["first_focuser"] == "b"
+            offer = ada.derived["give_back_offer"]
+            assert offer == ["b", overrun]
+            assert (await ada.command("accept_give_back"))["type"] == "applied"
+            await bo.wait_for_seq(ada.seq)
+            assert (await bo.command("accept_give_back"))["type"] == "applied"
+            await ada.wait_for_seq(bo.seq)
+            agreed = ada.state["plan"]
+            assert (agreed["give_back_to"], agreed["give_back_minutes"]) == ("b", overrun)
+            # Agreed, not yet given: nothing in the ledger moves until Bo's turn is taken.
+            before = ledger()
+            for client in (ada, bo):
+                await client.wait_for_seq(max(ada.seq, bo.seq))
+                await client.command("ready")
+            await ada.wait_for_seq(bo.seq)
+            for client in (ada, bo):
+                await client.wait_for_seq(max(ada.seq, bo.seq))
+                await client.command("ready")
+            await bo.wait_for_seq(ada.seq)
+            assert bo.state["phase"] == "turn_1"
+            assert (
+                bo.derived["planned_seconds"]
+                == (agreed["length"] - agreed["arrival"] - agreed["between"] - agreed["closing"])
+                // 2
+                + overrun
+            )
+            assert ledger() == before
+            await bo.command("complete_turn")
+            return before
+
+    def ledger():
+        return server.shell(
+            f"""
+            import json
+            from felt.partnerships.models import LedgerEntry
+            print(json.dumps(sorted([e.member_id, e.seconds, e.kind] for e in LedgerEntry.objects.filter(partnership_id={world["partnership"]}))))
+            """
+        )
+
+    before = run(give_back())
+    assert before == [[world["Ada"]["id"], overrun * 60, "overrun"]]
+    assert ledger() == sorted(before + [[world["Ada"]["id"], -overrun * 60, "give_back"]])
