@@ -7,4 +7,5 @@ urlpatterns = [
     path("sessions/", include("felt.room.urls")),
     path("schedule/", include("felt.schedule.urls")),
     path("journal/", include("felt.journal.urls")),
+    path("matching/", include("felt.matching.urls")),
 ]
