@@ -1,8 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from felt.partnerships import selectors as partnership_selectors
 from felt.room import selectors as room_selectors
+from felt.schedule import selectors as schedule_selectors
 
 
 def home(request):
@@ -21,5 +23,6 @@ def dashboard(request):
             "partnerships": partnership_selectors.partnerships_of(member=member),
             "endings": partnership_selectors.unseen_endings_for(member=member),
             "open_sessions": room_selectors.open_sessions_of(member=member),
+            "next_sessions": schedule_selectors.next_sessions_of(member=member, now=timezone.now()),
         },
     )

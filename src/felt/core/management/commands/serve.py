@@ -30,6 +30,13 @@ class Command(BaseCommand):
                 "More than one worker needs FELT_REDIS_URL, so that two partners on different "
                 "processes still reach each other."
             )
+        if "Redis" not in settings.CHANNEL_LAYERS["default"]["BACKEND"]:
+            # The embedded default is one process: it sends the reminders itself. With Redis
+            # (the production path, several processes) `felt worker` runs beside the servers.
+            from felt.schedule.worker import start_in_background
+
+            start_in_background()
+            self.stdout.write("Reminders are sent from this process.")
         self.stdout.write(f"Felt is listening on http://{host}:{port}/")
         uvicorn.run(
             "felt.asgi:application",
