@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "felt.room",
     "felt.schedule",
     "felt.journal",
+    "felt.matching",
     "felt.web",
 ]
 
@@ -97,7 +98,10 @@ else:
                 # Writers queue instead of failing: the room's commands arrive from many threads.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                # secure_delete: deleted rows (a journal, an account) are overwritten on disk.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
         }
     }
@@ -215,3 +219,51 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("FELT_LOG_LEVEL", "INFO")},
     "loggers": {"django.channels.server": {"level": "WARNING"}},
 }
+
+# The private journal. Each member's browser derives the key that opens their journal from
+# their passphrase with PBKDF2-SHA-256 (the slow derivation WebCrypto offers; it has no
+# Argon2). A journal is set up, or its passphrase changed, with at least this many
+# iterations; raising it upgrades each journal the next time its owner opens it. 600,000 is
+# OWASP's figure for PBKDF2-SHA-256; only tests should lower it.
+FELT_JOURNAL_PBKDF2_ITERATIONS = int(os.environ.get("FELT_JOURNAL_PBKDF2_ITERATIONS", "600000"))
+if FELT_JOURNAL_PBKDF2_ITERATIONS < 1000:
+    raise ImproperlyConfigured(
+        "FELT_JOURNAL_PBKDF2_ITERATIONS should be at least 1000 (default 600000)."
+    )
+
+# -- Calls: STUN and TURN ------------------------------------------------------------------
+# The partners' browsers send each other audio and video directly; Felt only relays the
+# signalling. STUN lets a browser learn its public address; TURN relays the media itself when
+# no direct path exists (strict home or office routers), without which some pairs connect to
+# silence. Both are comma-separated URLs, e.g. FELT_STUN_URLS=stun:turn.example.org:3478 and
+# FELT_TURN_URLS=turn:turn.example.org:3478?transport=udp,turns:turn.example.org:5349?transport=tcp
+# (docs/turn.md: running coturn next to Felt). FELT_TURN_SECRET is coturn's
+# `static-auth-secret` (`use-auth-secret` mode): Felt makes short-lived credentials per member
+# from it and never sends it to a browser. FELT_ICE_TRANSPORT_POLICY=relay makes every call go
+# through TURN (hides the partners' addresses from each other; an operator's check that TURN
+# works); the default "all" lets the browsers connect directly when they can.
+FELT_STUN_URLS = _list("FELT_STUN_URLS", [])
+FELT_TURN_URLS = _list("FELT_TURN_URLS", [])
+FELT_TURN_SECRET = os.environ.get("FELT_TURN_SECRET", "")
+FELT_TURN_TTL_SECONDS = int(os.environ.get("FELT_TURN_TTL_SECONDS", str(4 * 3600)))
+FELT_ICE_TRANSPORT_POLICY = os.environ.get("FELT_ICE_TRANSPORT_POLICY", "all").strip().lower()
+for _url in FELT_STUN_URLS:
+    if not _url.startswith(("stun:", "stuns:")):
+        raise ImproperlyConfigured(f"FELT_STUN_URLS: {_url!r} should begin with stun: or stuns:.")
+for _url in FELT_TURN_URLS:
+    if not _url.startswith(("turn:", "turns:")):
+        raise ImproperlyConfigured(f"FELT_TURN_URLS: {_url!r} should begin with turn: or turns:.")
+if FELT_TURN_URLS and not FELT_TURN_SECRET:
+    raise ImproperlyConfigured(
+        "FELT_TURN_URLS is set but FELT_TURN_SECRET is not: set it to the TURN server's "
+        "static-auth-secret, so Felt can make credentials for each call."
+    )
+if FELT_TURN_TTL_SECONDS < 60:
+    raise ImproperlyConfigured("FELT_TURN_TTL_SECONDS should be at least 60 (default 14400).")
+if FELT_ICE_TRANSPORT_POLICY not in ("all", "relay"):
+    raise ImproperlyConfigured("FELT_ICE_TRANSPORT_POLICY should be 'all' or 'relay'.")
+if FELT_ICE_TRANSPORT_POLICY == "relay" and not FELT_TURN_URLS:
+    raise ImproperlyConfigured(
+        "FELT_ICE_TRANSPORT_POLICY=relay needs a TURN server: set FELT_TURN_URLS and "
+        "FELT_TURN_SECRET."
+    )

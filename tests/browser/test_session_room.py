@@ -169,3 +169,15 @@ def test_the_room_works_by_keyboard_on_a_phone_sized_screen(live_felt, person):
         pytest.fail("The ready button could not be reached with the keyboard.")
     ada.keyboard.press("Enter")
     expect(bo.locator("#ready-text")).to_have_text("Ada is ready when you are.")
+
+
+def test_hidden_controls_stay_hidden(live_felt, person):
+    server = live_felt(minute_seconds=MINUTE)
+    world = server.make_partners("Ada", "Bo")
+    session = server.start_session(world["partnership"], world["Ada"]["id"])
+    ada = person(server, world["Ada"]["cookie"])
+    ada.goto(f"/sessions/{session}/")
+    expect(ada.locator("#ready-button")).to_be_visible()
+    # Before the session begins there is nothing to pause and nothing to take back.
+    for name in ("Pause the session", "Not yet after all", "I'm complete"):
+        expect(ada.get_by_role("button", name=name)).to_be_hidden()
