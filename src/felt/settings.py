@@ -245,7 +245,10 @@ if FELT_JOURNAL_PBKDF2_ITERATIONS < 1000:
 FELT_STUN_URLS = _list("FELT_STUN_URLS", [])
 FELT_TURN_URLS = _list("FELT_TURN_URLS", [])
 FELT_TURN_SECRET = os.environ.get("FELT_TURN_SECRET", "")
-FELT_TURN_TTL_SECONDS = int(os.environ.get("FELT_TURN_TTL_SECONDS", str(4 * 3600)))
+try:
+    FELT_TURN_TTL_SECONDS = int(os.environ.get("FELT_TURN_TTL_SECONDS") or 4 * 3600)
+except ValueError:
+    FELT_TURN_TTL_SECONDS = 0  # refused just below, with the sentence
 FELT_ICE_TRANSPORT_POLICY = os.environ.get("FELT_ICE_TRANSPORT_POLICY", "all").strip().lower()
 for _url in FELT_STUN_URLS:
     if not _url.startswith(("stun:", "stuns:")):
@@ -259,7 +262,9 @@ if FELT_TURN_URLS and not FELT_TURN_SECRET:
         "static-auth-secret, so Felt can make credentials for each call."
     )
 if FELT_TURN_TTL_SECONDS < 60:
-    raise ImproperlyConfigured("FELT_TURN_TTL_SECONDS should be at least 60 (default 14400).")
+    raise ImproperlyConfigured(
+        "FELT_TURN_TTL_SECONDS should be a whole number of seconds, at least 60 (default 14400)."
+    )
 if FELT_ICE_TRANSPORT_POLICY not in ("all", "relay"):
     raise ImproperlyConfigured("FELT_ICE_TRANSPORT_POLICY should be 'all' or 'relay'.")
 if FELT_ICE_TRANSPORT_POLICY == "relay" and not FELT_TURN_URLS:

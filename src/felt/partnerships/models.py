@@ -11,6 +11,13 @@ class Partnership(models.Model):
         PAUSED = "paused", "Paused"
         ENDED = "ended", "Ended"
 
+    class WayToMeet(models.TextChoices):
+        # The same words as the session room's core (felt.room.core.WAYS_TO_MEET).
+        VIDEO = "video", "Video in Felt"
+        AUDIO = "audio", "Audio only in Felt"
+        PHONE = "phone", "By phone"
+        IN_PERSON = "in_person", "In person"
+
     member_a = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -18,6 +25,10 @@ class Partnership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # How the two usually meet; each session starts with it and may change it for itself.
+    way_to_meet = models.CharField(
+        max_length=10, choices=WayToMeet.choices, default=WayToMeet.VIDEO
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
@@ -35,6 +46,10 @@ class Partnership(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(member_a=models.F("member_b")), name="partnership_of_two_people"
+            ),
+            models.CheckConstraint(
+                condition=Q(way_to_meet__in=["video", "audio", "phone", "in_person"]),
+                name="partnership_way_to_meet_known",
             ),
         ]
 

@@ -169,6 +169,20 @@ def resume_partnership(*, partnership: Partnership, member) -> Partnership:
     return partnership
 
 
+def set_way_to_meet(*, partnership: Partnership, member, way: str) -> Partnership:
+    """How the two usually meet from now on; a session already open keeps its own choice."""
+    check_member_of(partnership=partnership, member=member)
+    if partnership.status == Partnership.Status.ENDED:
+        raise FeltError(_("This partnership has ended."))
+    if way not in Partnership.WayToMeet.values:
+        raise FeltError(_("Please choose video, audio only, phone or in person."))
+    if partnership.way_to_meet != way:
+        partnership.way_to_meet = way
+        partnership.save(update_fields=["way_to_meet"])
+        logger.info("partnership %s way to meet: %s", partnership.pk, way)
+    return partnership
+
+
 def _end(partnership: Partnership, *, by) -> None:
     partnership.status = Partnership.Status.ENDED
     partnership.ended_at = timezone.now()

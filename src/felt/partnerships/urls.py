@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/pause/", views.pause, name="pause"),
     path("<int:pk>/resume/", views.resume, name="resume"),
     path("<int:pk>/end/", views.end, name="end"),
+    path("<int:pk>/way-to-meet/", views.way_to_meet, name="way_to_meet"),
     path("<int:pk>/block/", views.block, name="block"),
     path("<int:pk>/acknowledge-ending/", views.acknowledge_ending, name="acknowledge_ending"),
 ]

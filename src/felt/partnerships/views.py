@@ -121,6 +121,7 @@ def partnership_detail(request, pk):
             "history": selectors.session_history(partnership=partnership, viewer=member),
             "has_blocked": selectors.has_blocked(blocker=member, blocked=partner),
             "Status": Partnership.Status,
+            "ways_to_meet": Partnership.WayToMeet.choices,
         },
     )
 
@@ -163,6 +164,33 @@ def end(request, pk):
         services.end_partnership,
         _("Your partnership has ended. Thank you for the listening you shared."),
     )
+
+
+_WAY_CHOSEN = {
+    "video": lambda: _("From now on you meet by video, in Felt's session room."),
+    "audio": lambda: _("From now on you meet by audio only, in Felt's session room."),
+    "phone": lambda: _(
+        "From now on you meet by phone; the session room keeps the turns and the time."
+    ),
+    "in_person": lambda: _(
+        "From now on you meet in person; the session room keeps the turns and the time."
+    ),
+}
+
+
+@require_POST
+@login_required
+def way_to_meet(request, pk):
+    partnership = selectors.get_partnership_for(member=request.user, pk=pk)
+    try:
+        services.set_way_to_meet(
+            partnership=partnership, member=request.user, way=request.POST.get("way", "")
+        )
+    except FeltError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _WAY_CHOSEN[partnership.way_to_meet]())
+    return redirect("partnerships:detail", pk=partnership.pk)
 
 
 @require_POST

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from felt.core.errors import FeltError
 
-from . import core, selectors, services
+from . import core, selectors, services, signalling
 from .models import Session
 
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 4096
+# Only the call's signalling may be larger (a video offer is several KB); uvicorn refuses any
+# frame over 64 KB before it reaches the room.
+MAX_SIGNAL_BYTES = signalling.MAX_SIGNAL_BYTES
 # Close codes (4000-4999 are the application's own).
 NOT_LOGGED_IN = 4401
 NOT_YOURS = 4403
@@ -29,6 +33,7 @@ NOT_YOURS = 4403
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     who: str | None = None
+    allowance: signalling.Allowance
 
     async def connect(self):
         user = self.scope.get("user")
@@ -43,6 +48,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self.close(code=NOT_YOURS)
             return
         self.group = services.group_name(self.session_id)
+        self.allowance = signalling.Allowance()
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         hello = await self._hello(user)
@@ -60,8 +66,9 @@ class RoomConsumer(AsyncWebsocketConsumer):
         if bytes_data is not None or text_data is None:
             await self._error("The room understands only text messages.")
             return
-        if len(text_data.encode()) > MAX_MESSAGE_BYTES:
-            await self._error("That message was too large for the room, so it was not used.")
+        size = len(text_data.encode())
+        if size > MAX_SIGNAL_BYTES:
+            await self._too_large(size)
             return
         try:
             message = json.loads(text_data)
@@ -72,7 +79,16 @@ class RoomConsumer(AsyncWebsocketConsumer):
             await self._error("That message could not be read, so nothing changed.")
             return
         kind = message.get("type")
-        if kind == "command":
+        if size > MAX_MESSAGE_BYTES and kind != "signal":
+            await self._too_large(size)
+            return
+        if kind == "signal":
+            await self._signal(message)
+        elif kind == "ice_servers":
+            # Made fresh on each request: TURN credentials are short-lived and this member's own.
+            config = services.call_config(member=self.scope["user"])
+            await self.send_json({"type": "ice_servers", **config})
+        elif kind == "command":
             await self._command(message)
         elif kind == "ping":
             await self._heartbeat()
@@ -112,6 +128,53 @@ class RoomConsumer(AsyncWebsocketConsumer):
             }
         )
 
+    async def _signal(self, message: dict) -> None:
+        """Pass one call message to the other partner's open tabs; never store or log its content."""
+        try:
+            signal = signalling.check_signal(message)
+        except signalling.SignalRefused as refusal:
+            known = (
+                message.get("kind") if message.get("kind") in signalling.SIGNAL_KINDS else "unknown"
+            )
+            log.info("signal dropped session=%s kind=%s reason=malformed", self.session_id, known)
+            await self._error(refusal.reason)
+            return
+        if not self.allowance.take(time.monotonic()):
+            log.info(
+                "signal dropped session=%s kind=%s reason=too_many", self.session_id, signal.kind
+            )
+            await self._error("Too many call messages at once; the call will try again shortly.")
+            return
+        await self.channel_layer.group_send(
+            self.group,
+            {
+                "type": "room.signal",
+                "from_channel": self.channel_name,
+                "from": self.who,
+                "kind": signal.kind,
+                "peer": signal.peer,
+                "to": signal.to,
+                "payload": signal.payload,
+            },
+        )
+        log.info("signal relayed session=%s kind=%s by=%s", self.session_id, signal.kind, self.who)
+
+    async def room_signal(self, event):
+        # Only the other partner hears it: never the sender's own tab, nor another tab of the
+        # same partner (two tabs of one person would otherwise answer each other's partner).
+        if event["from_channel"] == self.channel_name or event["from"] == self.who:
+            return
+        await self.send_json(
+            {
+                "type": "signal",
+                "kind": event["kind"],
+                "from": event["from"],
+                "peer": event["peer"],
+                "to": event["to"],
+                "payload": event["payload"],
+            }
+        )
+
     async def room_state(self, event):
         await self.send_json({"type": "state", **event["snapshot"], "events": event["events"]})
 
@@ -127,6 +190,10 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.send_json(
             {"type": "error", "message": sentence, "command_id": command_id, "stale": stale}
         )
+
+    async def _too_large(self, size: int) -> None:
+        log.info("room message dropped session=%s reason=too_large bytes=%s", self.session_id, size)
+        await self._error("That message was too large for the room, so it was not used.")
 
     async def _heartbeat(self) -> None:
         await database_sync_to_async(self._touch)()

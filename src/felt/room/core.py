@@ -20,6 +20,11 @@ SHARED_PHASES = ("waiting", "arrival", "between", "closing")
 LISTENING_MODES = ("often", "now_and_then", "silence")
 END_SIGNALS = ("chime", "visual", "two_minutes", "none")
 REQUEST_KINDS = ("say_back", "stay_silent", "slow_down", "a_moment")
+# How the two meet: a call in the room (video, or audio only), or the room for its structure
+# alone while they talk by phone or sit together. The partnership keeps a usual way; a session
+# may change it for itself (a lost call goes on by phone) without touching turns or clock.
+WAYS_TO_MEET = ("video", "audio", "phone", "in_person")
+CALL_WAYS = ("video", "audio")
 
 LENGTH_MINUTES = (30, 120)
 ARRIVAL_MINUTES = (0, 10)
@@ -50,6 +55,7 @@ class Plan:
     between: int = 2
     closing: int = 2
     first_focuser: str = "a"
+    way_to_meet: str = "video"
     # Minutes of owed time given back to one partner in this session, once both accept.
     give_back_to: str | None = None
     give_back_minutes: int = 0
@@ -154,13 +160,16 @@ def new_state(
     owed_at_start: int = 0,
     minute_seconds: float = 60.0,
     listening: dict | None = None,
+    way_to_meet: str = "video",
 ) -> RoomState:
     if first_focuser not in PARTNERS:
         raise ValueError("first_focuser must be 'a' or 'b'")
+    if way_to_meet not in WAYS_TO_MEET:
+        raise ValueError(f"way_to_meet must be one of {', '.join(WAYS_TO_MEET)}")
     if not LENGTH_MINUTES[0] <= length <= LENGTH_MINUTES[1]:
         raise ValueError(f"length must be {LENGTH_MINUTES[0]}-{LENGTH_MINUTES[1]} minutes")
     state = RoomState(
-        plan=Plan(length=length, first_focuser=first_focuser),
+        plan=Plan(length=length, first_focuser=first_focuser, way_to_meet=way_to_meet),
         minute_seconds=minute_seconds,
         owed_at_start=owed_at_start,
     )
@@ -457,6 +466,30 @@ def _resume(state: RoomState, args: dict, who: str, now: float) -> list:
     return [{"kind": "resumed", "by": who}]
 
 
+def _set_way_to_meet(state: RoomState, args: dict, who: str, now: float) -> list:
+    # Allowed in every phase until the end: when a call fails mid-turn the partners go on by
+    # phone, and nothing else moves, so the turn, its clock and any readiness stay as they are.
+    _require_not_ended(state)
+    way = _choice_arg(
+        args,
+        "way",
+        WAYS_TO_MEET,
+        "Please choose video, audio only, phone or in person.",
+    )
+    if way == state.plan.way_to_meet:
+        raise Refused(_ALREADY_MEETING[way])
+    state.plan.way_to_meet = way
+    return [{"kind": "way_to_meet_changed", "way": way, "by": who}]
+
+
+_ALREADY_MEETING = {
+    "video": "You are already meeting by video.",
+    "audio": "You are already meeting by audio only.",
+    "phone": "You are already meeting by phone.",
+    "in_person": "You are already meeting in person.",
+}
+
+
 def _end_session(state: RoomState, args: dict, who: str, now: float) -> list:
     _require_not_ended(state)
     events: list = [{"kind": "ended_early", "by": who}] if state.phase != "closing" else []
@@ -483,4 +516,5 @@ HANDLERS = {
     "pause": _pause,
     "resume": _resume,
     "end_session": _end_session,
+    "set_way_to_meet": _set_way_to_meet,
 }

@@ -21,7 +21,7 @@ from felt.partnerships import selectors as partnership_selectors
 from felt.partnerships import services as partnership_services
 from felt.partnerships.models import LedgerEntry, Partnership
 
-from . import core
+from . import core, turn
 from .models import CommandReceipt, Session
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,8 @@ def start_session(
             owed_at_start=round(owed * minute / 60),
             minute_seconds=minute,
             listening=listening,
+            # The partnership's usual way; the session may change it for itself.
+            way_to_meet=partnership.way_to_meet,
         )
         return Session.objects.create(
             partnership=partnership,
@@ -107,6 +109,27 @@ def start_session(
             occurrence=occurrence,
             state=state.to_dict(),
         )
+
+
+def call_config(*, member) -> dict:
+    """What one partner's browser needs to open the call: ICE servers (with TURN credentials
+    made for this member, short-lived) and whether every call must go through the relay.
+
+    The TURN secret stays here; the browser gets only a username and password that expire.
+    """
+    servers, expires_at = turn.ice_servers(
+        stun_urls=settings.FELT_STUN_URLS,
+        turn_urls=settings.FELT_TURN_URLS,
+        secret=settings.FELT_TURN_SECRET,
+        member_id=member.pk,
+        now=time.time(),
+        ttl_seconds=settings.FELT_TURN_TTL_SECONDS,
+    )
+    return {
+        "ice_servers": servers,
+        "ice_transport_policy": settings.FELT_ICE_TRANSPORT_POLICY,
+        "expires_at": expires_at,
+    }
 
 
 @dataclass(frozen=True)

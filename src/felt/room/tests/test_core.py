@@ -20,6 +20,7 @@ from felt.room.core import (
     PHASES,
     REQUEST_KINDS,
     SHORTEST_TURN_MINUTES,
+    WAYS_TO_MEET,
     Command,
     Refused,
     RoomState,
@@ -828,6 +829,7 @@ VALID_ARGS = {
     "pause": {},
     "resume": {},
     "end_session": {},
+    "set_way_to_meet": {"way": "phone"},
 }
 
 
@@ -944,3 +946,114 @@ def test_a_new_session_takes_its_planned_length_within_the_bounds():
     for length in (LENGTH_MINUTES[0] - 1, LENGTH_MINUTES[1] + 1):
         with pytest.raises(ValueError):
             new_state(length=length)
+
+
+# -- how the partners meet --------------------------------------------------------------------------
+
+
+def without_way(state: RoomState) -> dict:
+    """Everything a change of the way to meet must leave alone (it counts as one change)."""
+    data = state.to_dict()
+    data["plan"].pop("way_to_meet")
+    data.pop("seq")
+    return data
+
+
+def test_a_new_session_meets_by_video_unless_told_otherwise():
+    assert new_state().plan.way_to_meet == "video"
+    for way in WAYS_TO_MEET:
+        assert new_state(way_to_meet=way).plan.way_to_meet == way
+
+
+@pytest.mark.parametrize("way", ["", "Video", "zoom", None])
+def test_a_new_session_refuses_a_way_to_meet_it_does_not_know(way):
+    with pytest.raises(ValueError):
+        new_state(way_to_meet=way)
+
+
+def test_the_ways_to_meet_are_the_call_and_the_room_alone():
+    assert WAYS_TO_MEET == ("video", "audio", "phone", "in_person")
+
+
+@pytest.mark.parametrize("who", ["a", "b"])
+def test_either_partner_changes_the_way_to_meet_before_the_session_begins(who):
+    state, events = act(new_state(), "set_way_to_meet", who, T0, way="audio")
+    assert state.plan.way_to_meet == "audio"
+    assert events == [{"kind": "way_to_meet_changed", "way": "audio", "by": who, "seq": 1}]
+
+
+def test_continuing_by_phone_mid_turn_keeps_the_turn_and_the_clock():
+    state, turn_1_at = in_turn_1()
+    state = run(state, "request", "a", turn_1_at + 60, request="slow_down")
+    state = run(state, "pause", "b", turn_1_at + 120)
+    state = run(state, "resume", "b", turn_1_at + 150)
+    now = turn_1_at + 7 * MIN
+    before = state
+
+    # The listener's call dropped; he says they go on by phone.
+    after = run(state, "set_way_to_meet", "b", now, way="phone")
+
+    assert after.plan.way_to_meet == "phone"
+    assert after.seq == before.seq + 1
+    assert after.clock == now
+    before_data, after_data = without_way(before), without_way(after)
+    before_data["clock"] = after_data["clock"]
+    assert after_data == before_data
+    # The same time in the turn as without the change: 7 minutes less the 30 seconds paused.
+    assert after.active_seconds_in_phase(now) == 7 * MIN - 30
+    assert after.focuser == "a"
+    # And the turn ends as it would have.
+    ended = run(after, "complete_turn", "a", turn_1_at + (TURN_MINUTES + 2) * MIN)
+    assert ended.turns[0]["active"] == (TURN_MINUTES + 2) * MIN - 30
+    assert ended.turns[0]["overrun"] == round(2 * MIN - 30)
+
+
+def test_changing_the_way_keeps_each_partners_readiness():
+    state = run(new_state(), "ready", "a", T0)
+    state = run(state, "set_way_to_meet", "b", T0 + 1, way="in_person")
+    assert state.ready == ["a"]
+    state = run(state, "ready", "b", T0 + 2)
+    assert state.phase == "arrival"
+
+
+def at_stage(stage: str) -> tuple[RoomState, float]:
+    """A session in `stage`, and a moment inside it."""
+    if stage == "arrival":
+        return both_ready(planned(new_state()), T0), T0 + MIN
+    if stage == "turn_1":
+        return in_turn_1()
+    if stage == "between":
+        state, turn_1_at = in_turn_1()
+        done = turn_1_at + 5 * MIN
+        return run(state, "complete_turn", "a", done), done + MIN
+    if stage == "turn_2":
+        return in_turn_2()
+    return in_closing()
+
+
+@pytest.mark.parametrize("stage", ["arrival", "turn_1", "between", "turn_2", "closing"])
+def test_the_way_to_meet_can_change_in_every_phase_until_the_end(stage):
+    state, now = at_stage(stage)
+    assert state.phase == stage
+    after = run(state, "set_way_to_meet", "a", now, way="phone")
+    assert after.phase == stage and after.plan.way_to_meet == "phone"
+
+
+def test_choosing_the_way_already_chosen_is_refused_kindly():
+    state = new_state(way_to_meet="phone")
+    assert refused(state, "set_way_to_meet", "a", T0, way="phone") == (
+        "You are already meeting by phone."
+    )
+
+
+@pytest.mark.parametrize("way", ["", "zoom", "Phone", None, 1, ["phone"]])
+def test_a_way_to_meet_the_room_does_not_know_is_refused(way):
+    refused(new_state(), "set_way_to_meet", "a", T0, way=way)
+
+
+def test_the_way_to_meet_round_trips_and_an_older_state_without_it_meets_by_video():
+    state = run(new_state(), "set_way_to_meet", "a", T0, way="audio")
+    data = json.loads(json.dumps(state.to_dict()))
+    assert RoomState.from_dict(data) == state
+    del data["plan"]["way_to_meet"]
+    assert RoomState.from_dict(data).plan.way_to_meet == "video"

@@ -30,6 +30,7 @@ from felt.room.core import (
     SHARED_PHASES,
     SHORTEST_TURN_MINUTES,
     TURNS,
+    WAYS_TO_MEET,
     Refused,
     RoomState,
     apply,
@@ -142,6 +143,9 @@ ARGS = {
     "request": st.fixed_dictionaries(
         {"request": st.sampled_from(REQUEST_KINDS + ("advice", None))}
     ),
+    "set_way_to_meet": st.fixed_dictionaries(
+        {"way": st.sampled_from(WAYS_TO_MEET + WAYS_TO_MEET + ("zoom", "", None, 2))}
+    ),
     "acknowledge": st.fixed_dictionaries(
         {
             "id": pick(
@@ -175,6 +179,7 @@ KIND_WEIGHTS = {
     "choose_first_focuser": 1,
     "set_listening": 1,
     "end_session": 1,
+    "set_way_to_meet": 3,
     "dance": 1,
     "": 1,
     None: 1,
@@ -209,8 +214,8 @@ preludes = st.lists(
 )
 
 new_sessions = st.builds(
-    lambda first, owed, minute: new_state(
-        first_focuser=first, owed_at_start=owed, minute_seconds=minute
+    lambda first, owed, minute, way: new_state(
+        first_focuser=first, owed_at_start=owed, minute_seconds=minute, way_to_meet=way
     ),
     st.sampled_from(PARTNERS),
     st.one_of(
@@ -220,6 +225,7 @@ new_sessions = st.builds(
         st.integers(-(10**7), 10**7),
     ),
     st.sampled_from([1.0, 60.0]),
+    st.sampled_from(WAYS_TO_MEET),
 )
 
 
@@ -368,6 +374,8 @@ def check_state(state: RoomState) -> None:
         if request["seen_at"] is not None:
             assert request["at"] <= request["seen_at"] <= state.clock
 
+    assert plan.way_to_meet in WAYS_TO_MEET
+
     for who in PARTNERS:
         assert state.listening[who]["mode"] in LISTENING_MODES
         assert state.listening[who]["end_signal"] in END_SIGNALS
@@ -429,6 +437,20 @@ def check_step(before: RoomState, after: RoomState, events: list, step: Step, no
         assert before.phase in ("waiting", "arrival")
     if step.kind != "accept_give_back":
         assert after.give_back_accepted_by == before.give_back_accepted_by
+    if step.kind == "set_way_to_meet":
+        # Another way to meet changes the way and nothing else: not the phase, not a turn,
+        # not a second of the clock, not anyone's readiness.
+        assert after.plan.way_to_meet == step.args["way"] != before.plan.way_to_meet
+        assert except_way(after) == except_way(before) | {"clock": after.clock}
+    else:
+        assert after.plan.way_to_meet == before.plan.way_to_meet
+
+
+def except_way(state: RoomState) -> dict:
+    data = state.to_dict()
+    data["plan"].pop("way_to_meet")
+    data.pop("seq")
+    return data
 
 
 @SEQUENCES
@@ -680,3 +702,40 @@ def test_each_overrun_is_owed_by_the_partner_who_overran(
         the_other(first): max(0, turn_2_seconds - planned),
     }
     assert state.ended_at - state.started_at == 7 + turn_1_seconds + 11 + turn_2_seconds + 13
+
+
+@QUICK
+@given(
+    first=st.sampled_from(PARTNERS),
+    minute_seconds=st.sampled_from([1.0, 60.0]),
+    # Changes of the way to meet during the turn: after how many quarter seconds, by whom, to what.
+    switches=st.lists(
+        st.tuples(
+            st.integers(0, 4 * 600), st.sampled_from(PARTNERS), st.sampled_from(WAYS_TO_MEET)
+        ),
+        max_size=8,
+    ),
+    last=st.integers(0, 4 * 3600),
+)
+def test_going_on_another_way_mid_turn_never_changes_the_turns_time(
+    first, minute_seconds, switches, last
+):
+    t = 1_000_000.0
+    state = both_ready(new_state(first_focuser=first, minute_seconds=minute_seconds), t)
+    state = both_ready(state, t)
+    untouched = state
+    for quarters, who, way in switches:
+        t += quarters / 4
+        try:
+            state = do(state, "set_way_to_meet", who, t, way=way)
+        except Refused as refusal:
+            assert way == state.plan.way_to_meet
+            assert_sentence(refusal.reason)
+    t += last / 4
+
+    with_changes = do(state, "complete_turn", first, t)
+    without = do(untouched, "complete_turn", first, t)
+    assert with_changes.turns == without.turns
+    assert with_changes.segments == without.segments
+    assert with_changes.ledger == without.ledger
+    assert with_changes.phase == without.phase == "between"
