@@ -87,13 +87,18 @@ TEMPLATES = [
 # The embedded default is a SQLite file; FELT_DATABASE_URL (postgres://...) is the production path.
 _database_url = os.environ.get("FELT_DATABASE_URL")
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+    # Connections are kept (and checked before reuse): opening one per request or command
+    # cost the room more than the command itself.
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=600, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "felt.sqlite3",
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # Writers queue instead of failing: the room's commands arrive from many threads.
                 "transaction_mode": "IMMEDIATE",

@@ -11,6 +11,7 @@ import json
 import logging
 import time
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
@@ -33,7 +34,17 @@ NOT_YOURS = 4403
 class RoomConsumer(AsyncWebsocketConsumer):
     session_id: int
     who: str | None = None
+    touched_at: float = float("-inf")
     allowance: signalling.Allowance
+
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every handler, on the database
+        # thread; here every database call already goes through database_sync_to_async, which
+        # does the same, so a state fanned out to each tab need not queue behind the database.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         user = self.scope.get("user")
@@ -52,6 +63,7 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         hello = await self._hello(user)
+        self.touched_at = time.monotonic()
         await self.send_json(hello)
         await self._announce_presence()
 
@@ -119,6 +131,8 @@ class RoomConsumer(AsyncWebsocketConsumer):
             log.info("room command refused session=%s command=%s", self.session_id, known)
             await self._error(error.message, command_id=command_id)
             return
+        if applied.broadcast is not None:
+            await self.channel_layer.group_send(self.group, applied.broadcast)
         await self.send_json(
             {
                 "type": "applied",
@@ -196,7 +210,12 @@ class RoomConsumer(AsyncWebsocketConsumer):
         await self._error("That message was too large for the room, so it was not used.")
 
     async def _heartbeat(self) -> None:
-        await database_sync_to_async(self._touch)()
+        # Presence counts as fresh for PRESENCE_FRESH_SECONDS; writing it at most every half
+        # of that keeps it fresh without a database write for every ping.
+        now = time.monotonic()
+        if now - self.touched_at >= services.PRESENCE_FRESH_SECONDS / 2:
+            await database_sync_to_async(self._touch)()
+            self.touched_at = now
         await self.send_json({"type": "pong"})
 
     def _touch(self) -> None:

@@ -59,12 +59,15 @@ def snapshot(session: Session) -> dict:
     }
 
 
+def state_message(session: Session, events: list) -> dict:
+    """The channel-layer message that carries a new state to every tab in the room."""
+    return {"type": "room.state", "snapshot": snapshot(session), "events": events}
+
+
 def broadcast_state(session: Session, events: list) -> None:
+    """Tell both partners of a change made outside the room's socket (after commit)."""
     layer = get_channel_layer()
-    async_to_sync(layer.group_send)(
-        group_name(session.pk),
-        {"type": "room.state", "snapshot": snapshot(session), "events": events},
-    )
+    async_to_sync(layer.group_send)(group_name(session.pk), state_message(session, events))
 
 
 def start_session(
@@ -136,6 +139,8 @@ def call_config(*, member) -> dict:
 class Applied:
     seq: int
     duplicate: bool = False
+    # For the socket to send to the room once the transaction has committed.
+    broadcast: dict | None = None
 
 
 def check_command_message(message: dict) -> tuple[str, str, dict, int]:
@@ -199,9 +204,10 @@ def apply_command(
         except IntegrityError:
             raise FeltError("That command id was already used; please try again.") from None
         _record_ledger(session, events)
-        transaction.on_commit(lambda: broadcast_state(session, events))
     log.info("room session=%s seq=%s command=%s by=%s", session.pk, session.seq, kind, who)
-    return Applied(seq=session.seq)
+    # The caller sends it after this returns, i.e. after commit: the database thread never
+    # waits on the event loop, and no partner hears of a change that was rolled back.
+    return Applied(seq=session.seq, broadcast=state_message(session, events))
 
 
 class StaleCommand(FeltError):
@@ -214,6 +220,8 @@ class StaleCommand(FeltError):
 
 
 def _record_ledger(session: Session, events: list) -> None:
+    if not any(event["kind"] in ("turn_completed", "give_back_given") for event in events):
+        return
     partnership = session.partnership
     to_ledger_seconds = 60 / session.state["minute_seconds"]
     members = {"a": partnership.member_a, "b": partnership.member_b}
