@@ -776,6 +776,16 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def command_gap(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 1.0 <= value <= 600.0:
+        raise argparse.ArgumentTypeError("--gap takes a number of seconds from 1 to 600")
+    return value
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="bench/room.py",
@@ -790,6 +800,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--config", choices=("embedded", "redis", "both"), default="both", help="setup (both)"
+    )
+    parser.add_argument(
+        "--gap",
+        type=command_gap,
+        default=MEAN_COMMAND_GAP,
+        help=f"mean seconds between two commands in one room ({MEAN_COMMAND_GAP:g}; a real "
+        "session sends one every half minute or so)",
     )
     parser.add_argument(
         "--smoke", action="store_true", help="5 rooms for 5 seconds, both setups: does it run?"
@@ -816,7 +833,9 @@ def raise_file_limit(needed: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    global MEAN_COMMAND_GAP
     args = parse_args(argv)
+    MEAN_COMMAND_GAP = args.gap
     root = Path(__file__).resolve().parent.parent
     os.chdir(root)
     # Sockets here plus the server's own (it inherits the limit), with room to spare.
