@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "felt.schedule",
     "felt.journal",
     "felt.matching",
+    "felt.coach",
     "felt.web",
 ]
 

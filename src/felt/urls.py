@@ -8,4 +8,5 @@ urlpatterns = [
     path("schedule/", include("felt.schedule.urls")),
     path("journal/", include("felt.journal.urls")),
     path("matching/", include("felt.matching.urls")),
+    path("coach/", include("felt.coach.urls")),
 ]
