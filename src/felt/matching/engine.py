@@ -49,7 +49,9 @@ tens of thousands of members:
    matching along augmenting paths until there are none.
 4. Local improvement: from each member, a bounded Lin-Kernighan-style search for a swap
    along an alternating path or cycle (up to `depth` new pairs) that raises the total,
-   within a fixed amount of work in all (`Tuning.effort`).
+   within a fixed amount of work in all (`Tuning.effort`). The search takes the members
+   left without a partner best first (highest running gain first), not depth first, so it
+   reaches the long swaps that the last percent of preference points needs.
 
 Everything is ordered by member id and seeded by constants, so the same members give the same
 pairs, in whatever order they are passed in.
@@ -61,6 +63,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from heapq import heappop, heappush
 
 import numpy as np
 
@@ -164,12 +167,13 @@ class Matching:
 class Tuning:
     """How hard `match` looks. The defaults are what the benchmark measures.
 
-    Local improvement is given the same work whatever the size (`effort` steps a pass,
-    shared equally among the members): in a small directory each member's search can go
-    deep, which is what brings the total within a fraction of a percent of the exact
-    optimum; in a large one every member has many good candidates, the greedy start is
-    already close to the best, and a short search per member is enough. Directories up to
-    `small` members also keep more candidates per member.
+    Local improvement is given a fixed amount of work a pass (`effort` steps, shared equally
+    among the members), so its time hardly grows with the size: in a small directory each
+    member's search can go deep and long (swaps of dozens of pairs), which is what brings
+    the preference part of the total within about one percent of the exact optimum; in a
+    large one every member has many good candidates, the greedy start is already close to
+    the best, and a short search per member is enough. Directories up to `small` members
+    also keep more candidates per member and get more work.
     """
 
     full_group: int = 160  # groups up to this size: every two members are candidates
@@ -180,15 +184,20 @@ class Tuning:
     chunk: int = 40_000  # pairs scored at once (memory)
     small: int = 10_000
     # None: chosen by size, (small directory, large directory).
-    probe: int | None = None  # candidates per member scored exactly: 32, 24
-    keep: int | None = None  # possible pairs per member kept for the matching: 16, 12
-    depth: int = 4  # new pairs in one move of local improvement, at most
+    probe: int | None = None  # candidates per member scored exactly: 64, 24
+    keep: int | None = None  # possible pairs per member kept for the matching: 32, 12
+    depth: int = 32  # new pairs in one move of local improvement, at most
     breadth: int = 10  # next steps tried from each member in that search, at most
-    effort: int = 3_000_000  # steps of that search in one pass, shared among the members
+    # Steps of that search in one pass, shared among the members: 40,000,000, 3,000,000.
+    effort: int | None = None
 
     def for_size(self, members: int) -> Tuning:
         small = members <= self.small
-        chosen = {"probe": 32 if small else 24, "keep": 16 if small else 12}
+        chosen = {
+            "probe": 64 if small else 24,
+            "keep": 32 if small else 12,
+            "effort": 40_000_000 if small else 3_000_000,
+        }
         return replace(
             self, **{name: value for name, value in chosen.items() if getattr(self, name) is None}
         )
@@ -739,26 +748,44 @@ def _improve(
 ) -> int:
     """Local improvement of the matching `mate` in place; returns the passes it took.
 
-    From each member in turn, `_best_move`; the best swap found is made. The total only
+    From each member in turn, `_best_move`; the best swap found is made, after checking that
+    it is a matching again, keeps every pair counted and raises the total. The total only
     rises, so it ends. A pass after the first looks again only around members whose pairs
     changed.
     """
+
+    def w(first: int, second: int) -> int:
+        return weight[first * n + second if first < second else second * n + first]
+
     # The same work in all for any size: each member's search gets an equal share of it.
-    allowance = max(tuning.effort // max(n, 1), 20)
+    allowance = max((tuning.effort or 3_000_000) // max(n, 1), 20)
+    paired = [w(a, b) if b >= 0 else 0 for a, b in enumerate(mate)]  # each one's pair's score
     dirty = [bool(row) for row in adjacency]
     for done in range(1, tuning.rounds + 1):
         changed: set[int] = set()
         for a in range(n):
             if not dirty[a]:
                 continue
-            move = _best_move(a, n, adjacency, weight, mate, tuning, allowance)
+            move = _best_move(a, adjacency, paired, mate, tuning, allowance)
             if move is None:
                 continue
             pairs, members = move
+            ends = [member for pair in pairs for member in pair]
+            if len(set(ends)) != len(ends) or not set(ends) <= members:
+                continue  # not a matching (never expected; the search checks its way)
+            given_up = {(min(m, mate[m]), max(m, mate[m])) for m in members if mate[m] >= 0}
+            if len(pairs) < len(given_up) or sum(w(x, y) for x, y in pairs) <= sum(
+                w(x, y) for x, y in given_up
+            ):
+                continue
             for member in members:
-                mate[member] = -1
+                if mate[member] >= 0:
+                    mate[mate[member]] = -1
+                    paired[mate[member]] = 0
+                mate[member], paired[member] = -1, 0
             for first, second in pairs:
                 mate[first], mate[second] = second, first
+                paired[first] = paired[second] = w(first, second)
             changed.update(members)
         if not changed:
             return done
@@ -774,9 +801,8 @@ def _improve(
 
 def _best_move(
     a: int,
-    n: int,
     adjacency: list[list[tuple[int, int]]],
-    weight: dict,
+    paired: list[int],
     mate: list[int],
     tuning: Tuning,
     allowance: int,
@@ -787,23 +813,41 @@ def _best_move(
     a new partner, whose old partner takes another, and so on, closing when someone takes a
     member left alone or a's old partner. As in Lin and Kernighan's search, a step is followed
     only while the running gain (the new pairs so far minus the pairs given up) stays above
-    the best found, only the `breadth` best steps from each member are tried, at most `depth`
-    new pairs are made, and the search stops after `allowance` steps.
+    the best found, and only the `breadth` best steps from each member are tried. Unlike a
+    depth-first search, the members left without a partner along the way are taken best
+    first (the highest running gain first; one label each, replaced only by a better one), so
+    the search reaches long swaps (up to `depth` new pairs) while looking from each member
+    about once; it stops after `allowance` steps. `paired` holds the score of each member's
+    present pair.
     """
-
-    def w(first: int, second: int) -> int:
-        return weight[first * n + second if first < second else second * n + first]
-
     b = mate[a]
+    start = -paired[a]
     best_gain = 0
     best: tuple[list[tuple[int, int]], set[int]] | None = None
-    used = {a, b}
-    chain: list[tuple[int, int]] = []
-    touched = [a, b] if b >= 0 else [a]
+    # Each member left without a partner on the way: the running gain then, and how: the
+    # member who took its old partner, and that partner.
+    gain_of = {a: start}
+    came: dict[int, tuple[int, int]] = {a: (-1, -1)}
+    heap = [(-start, a)]
     work = 0
-
-    def search(x: int, gain: int, steps: int) -> None:
-        nonlocal best_gain, best, work
+    while heap and work < allowance:
+        negative, x = heappop(heap)
+        gain = -negative
+        if gain < gain_of[x] or gain + adjacency[x][0][1] <= best_gain:
+            continue  # a better way to x was found since, or no way on can do better
+        pairs: list[tuple[int, int]] = []
+        touched = [x]
+        v = x
+        while came[v][0] >= 0:
+            before, took = came[v]
+            pairs.append((before, took))
+            touched.extend((before, took))
+            v = before
+        if len(pairs) >= tuning.depth:
+            continue
+        on_way = {*touched, b}
+        if len(on_way) != len(touched) + 1:
+            continue  # a member met twice: the way to x was changed behind it since
         tried = 0
         for c, xc in adjacency[x]:
             reached = gain + xc
@@ -812,30 +856,24 @@ def _best_move(
             work += 1
             if c == b:
                 if x != a:  # the cycle closes on a's old partner
-                    best_gain, best = reached, ([*chain, (x, c)], {*touched})
+                    best_gain, best = reached, ([*pairs, (x, c)], {*touched, a, b})
                 continue
-            if c in used:
+            if c in on_way:
                 continue
             d = mate[c]
             if d < 0:  # a member left alone: the path ends here
-                best_gain, best = reached, ([*chain, (x, c)], {*touched, c})
+                best_gain, best = reached, ([*pairs, (x, c)], {*touched, a, b, c} - {-1})
                 continue
-            if d in used:
+            if d in on_way:
                 continue
             tried += 1
-            left = reached - w(c, d)
+            left = reached - paired[c]
             if left > best_gain:  # c's old partner is left alone
-                best_gain, best = left, ([*chain, (x, c)], {*touched, c, d})
-            if steps > 1 and left + adjacency[d][0][1] > best_gain:
-                used.update((c, d))
-                chain.append((x, c))
-                touched.extend((c, d))
-                search(d, left, steps - 1)
-                del touched[-2:]
-                chain.pop()
-                used.difference_update((c, d))
-
-    search(a, -w(a, b) if b >= 0 else 0, tuning.depth)
+                best_gain, best = left, ([*pairs, (x, c)], {*touched, a, b, c, d} - {-1})
+            if (d not in gain_of or left > gain_of[d]) and left + adjacency[d][0][1] > best_gain:
+                gain_of[d] = left
+                came[d] = (x, c)
+                heappush(heap, (-left, d))
     return best
 
 
