@@ -182,7 +182,7 @@ class Tuning:
     least: int = 3  # fewer possible pairs than this: compare with everyone exactly
     rounds: int = 12  # passes of local improvement at most
     chunk: int = 40_000  # pairs scored at once (memory)
-    small: int = 10_000
+    small: int = 2_000
     # None: chosen by size, (small directory, large directory).
     probe: int | None = None  # candidates per member scored exactly: 64, 24
     keep: int | None = None  # possible pairs per member kept for the matching: 32, 12
