@@ -5,6 +5,12 @@ import sys
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["coach"]:
+        # The coach needs no database and no secret: it runs without Felt's settings, so it
+        # works on a machine where Felt is installed but not configured.
+        from felt.coach.cli import main as coach
+
+        raise SystemExit(coach(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "felt.settings")
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

@@ -14,18 +14,27 @@ FELT = Path(sys.executable).with_name("felt")
 
 
 def felt(*args: str, stdin: str = "", tmp_path: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    # The `felt` command picks Felt's own settings; development mode needs no secret.
-    env.update({"FELT_DEBUG": "1", "FELT_DATA_DIR": str(tmp_path)})
-    command = [str(FELT)] if FELT.exists() else [sys.executable, "-m", "felt.cli"]
     return subprocess.run(
-        [*command, *args],
+        [*felt_command(), *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=env,
+        env=unconfigured(tmp_path),
         timeout=60,
     )
+
+
+def unconfigured(tmp_path: Path) -> dict:
+    """An environment with none of Felt's settings: the coach needs no secret, no database."""
+    env = {
+        k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE" and "FELT_" not in k
+    }
+    env["HOME"] = str(tmp_path)
+    return env
+
+
+def felt_command() -> list[str]:
+    return [str(FELT)] if FELT.exists() else [sys.executable, "-m", "felt.cli"]
 
 
 def test_each_line_gets_its_answer_in_order_and_bad_lines_get_one_sentence(tmp_path):
@@ -62,8 +71,7 @@ def test_each_line_gets_its_answer_in_order_and_bad_lines_get_one_sentence(tmp_p
 
 
 def test_a_line_that_is_not_utf8_gets_its_error_and_the_next_line_its_answer(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    env.update({"FELT_DEBUG": "1", "FELT_DATA_DIR": str(tmp_path)})
+    env = unconfigured(tmp_path)
     command = [str(FELT)] if FELT.exists() else [sys.executable, "-m", "felt.cli"]
     stdin = b'{"response": "caf\xe9"}\n{"response": "Mm-hmm."}\n'
     result = subprocess.run(
