@@ -12,10 +12,14 @@ def main() -> None:
 
         raise SystemExit(coach(sys.argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "felt.settings")
+    from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
     try:
+        # Read the settings first: Django's own command line swallows a settings error for some
+        # commands and then fails later with a traceback that hides the reason.
+        settings.INSTALLED_APPS  # noqa: B018
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         # One clear sentence instead of a traceback: this is the operator's to fix.

@@ -12,7 +12,8 @@ from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from .practice import KINDS, LABELS
+from .labels import LABELS
+from .practice import KINDS
 
 STATEMENT_ID_MAXIMUM_LENGTH = 40
 LABEL_MAXIMUM_LENGTH = 20

@@ -19,18 +19,6 @@ def _(text: str) -> str:
 
 REFLECTION = "reflection"
 
-# The kinds of response the coach's classifier names, in the order a page lists them.
-LABELS = (
-    "reflection",
-    "open_question",
-    "closed_question",
-    "advice",
-    "information",
-    "interpretation",
-    "reassurance",
-    "self_disclosure",
-    "other",
-)
 
 # The longest answer the coach listens to at once; a guard, far beyond a spoken saying back.
 RESPONSE_MAXIMUM_CHARACTERS = 2000

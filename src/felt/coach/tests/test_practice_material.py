@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from felt.coach import practice
+from felt.coach.labels import LABELS
 from felt.coach.models import STATEMENT_ID_MAXIMUM_LENGTH
-from felt.coach.practice import KINDS, LABELS, STATEMENTS, THEMES
+from felt.coach.practice import KINDS, STATEMENTS, THEMES
 
 # Little words that carry no meaning of the focuser's own.
 FUNCTION_WORDS = set(

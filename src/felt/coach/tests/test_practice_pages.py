@@ -20,8 +20,9 @@ from django.urls import reverse
 import felt.coach
 from felt.accounts.models import Member
 from felt.coach import selectors, services
+from felt.coach.labels import LABELS
 from felt.coach.models import PracticeAttempt, PracticePreference
-from felt.coach.practice import KINDS, LABELS, STATEMENTS, statement_by_id
+from felt.coach.practice import KINDS, STATEMENTS, statement_by_id
 
 pytestmark = pytest.mark.django_db
 
