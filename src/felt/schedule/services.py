@@ -174,6 +174,14 @@ def _locked(partnership: Partnership) -> Partnership:
     return Partnership.objects.select_for_update().get(pk=partnership.pk)
 
 
+def _locked_active(partnership: Partnership) -> Partnership:
+    # Checked again under the lock: the other partner may have paused or ended the partnership
+    # since this request read it.
+    partnership = _locked(partnership)
+    check_active(partnership=partnership)
+    return partnership
+
+
 def _now(now: datetime | None) -> datetime:
     return (now or timezone.now()).replace(microsecond=0)
 
@@ -213,8 +221,7 @@ def propose_schedule(
         now=now,
     )
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         in_force = selectors.rhythm_in_force(
             schedule=selectors.schedule_of(partnership=partnership)
         )
@@ -260,6 +267,35 @@ def _open_proposal_or_refuse(partnership: Partnership, proposal_id: int) -> Prop
     return proposal
 
 
+def _decide(proposal: Proposal, status: Proposal.Status, now: datetime) -> None:
+    proposal.status = status
+    proposal.decided_at = now
+    proposal.save(update_fields=["status", "decided_at"])
+
+
+def _start_rhythm(
+    schedule: Schedule, *, like: Proposal | Rhythm, first_day: date, accepted_by, now: datetime
+) -> Rhythm:
+    """A new rhythm at the time `like` has (a proposal, or the rhythm a pause ended), from
+    `first_day` on; a paused schedule runs again."""
+    rhythm = Rhythm.objects.create(
+        schedule=schedule,
+        weekday=like.weekday,
+        time=like.time,
+        length=like.length,
+        interval_weeks=like.interval_weeks,
+        time_zone=like.time_zone,
+        first_day=first_day,
+        proposed_by=like.proposed_by,
+        accepted_by=accepted_by,
+        accepted_at=now,
+    )
+    Schedule.objects.filter(pk=schedule.pk).update(
+        paused_at=None, paused_by=None, revision=F("revision") + 1
+    )
+    return rhythm
+
+
 def accept_proposal(
     *, partnership: Partnership, member, proposal_id: int, now: datetime | None = None
 ) -> Rhythm:
@@ -271,8 +307,7 @@ def accept_proposal(
     now = _now(now)
     _check_partner(partnership, member)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         proposal = _open_proposal_or_refuse(partnership, proposal_id)
         if proposal.proposed_by_id == member.pk:
             raise FeltError(
@@ -297,24 +332,10 @@ def accept_proposal(
         Rhythm.objects.filter(schedule=schedule).filter(
             Q(ends_at__isnull=True) | Q(ends_at__gt=changeover)
         ).update(ends_at=changeover)
-        rhythm = Rhythm.objects.create(
-            schedule=schedule,
-            weekday=proposal.weekday,
-            time=proposal.time,
-            length=proposal.length,
-            interval_weeks=proposal.interval_weeks,
-            time_zone=proposal.time_zone,
-            first_day=first_day,
-            proposed_by=proposal.proposed_by,
-            accepted_by=member,
-            accepted_at=now,
+        rhythm = _start_rhythm(
+            schedule, like=proposal, first_day=first_day, accepted_by=member, now=now
         )
-        Schedule.objects.filter(pk=schedule.pk).update(
-            paused_at=None, paused_by=None, revision=F("revision") + 1
-        )
-        proposal.status = Proposal.Status.ACCEPTED
-        proposal.decided_at = now
-        proposal.save(update_fields=["status", "decided_at"])
+        _decide(proposal, Proposal.Status.ACCEPTED, now)
     logger.info(
         "schedule proposal %s accepted: rhythm %s for partnership %s",
         proposal.pk,
@@ -334,9 +355,7 @@ def decline_proposal(
         proposal = _open_proposal_or_refuse(partnership, proposal_id)
         if proposal.proposed_by_id == member.pk:
             raise FeltError(_("This is your own proposal; you can withdraw it instead."))
-        proposal.status = Proposal.Status.DECLINED
-        proposal.decided_at = now
-        proposal.save(update_fields=["status", "decided_at"])
+        _decide(proposal, Proposal.Status.DECLINED, now)
     logger.info("schedule proposal %s declined", proposal.pk)
     return proposal
 
@@ -353,9 +372,7 @@ def withdraw_proposal(
             raise FeltError(
                 _("Only the partner who made a proposal can withdraw it; you can decline it.")
             )
-        proposal.status = Proposal.Status.WITHDRAWN
-        proposal.decided_at = now
-        proposal.save(update_fields=["status", "decided_at"])
+        _decide(proposal, Proposal.Status.WITHDRAWN, now)
     logger.info("schedule proposal %s withdrawn", proposal.pk)
     return proposal
 
@@ -368,8 +385,7 @@ def pause_schedule(*, partnership: Partnership, member, now: datetime | None = N
     now = _now(now)
     _check_partner(partnership, member)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         schedule = selectors.schedule_of(partnership=partnership)
         if schedule is not None and schedule.paused:
             raise FeltError(_("Your regular time is already paused."))
@@ -398,8 +414,7 @@ def resume_schedule(*, partnership: Partnership, member, now: datetime | None = 
     now = _now(now)
     _check_partner(partnership, member)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         schedule = selectors.schedule_of(partnership=partnership)
         if schedule is None or not schedule.paused:
             raise FeltError(_("Your regular time is not paused."))
@@ -419,20 +434,8 @@ def resume_schedule(*, partnership: Partnership, member, now: datetime | None = 
                     change=change, at=previous.time, zone_name=previous.time_zone, resuming=True
                 )
             )
-        rhythm = Rhythm.objects.create(
-            schedule=schedule,
-            weekday=previous.weekday,
-            time=previous.time,
-            length=previous.length,
-            interval_weeks=previous.interval_weeks,
-            time_zone=previous.time_zone,
-            first_day=first_day,
-            proposed_by=previous.proposed_by,
-            accepted_by=previous.accepted_by,
-            accepted_at=now,
-        )
-        Schedule.objects.filter(pk=schedule.pk).update(
-            paused_at=None, paused_by=None, revision=F("revision") + 1
+        rhythm = _start_rhythm(
+            schedule, like=previous, first_day=first_day, accepted_by=previous.accepted_by, now=now
         )
     logger.info("schedule of partnership %s resumed by member %s", partnership.pk, member.pk)
     return rhythm
@@ -468,8 +471,7 @@ def skip_occurrence(
     now = _now(now)
     _check_partner(partnership, member)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         occurrence = _occurrence_or_refuse(partnership, key)
         _check_not_begun(
             occurrence, now, _("This session has already begun, so it can no longer be skipped.")
@@ -491,8 +493,7 @@ def restore_occurrence(
     now = _now(now)
     _check_partner(partnership, member)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         change = selectors.change_in(partnership=partnership, key=key)
         if change is None:
             raise FeltError(
@@ -540,8 +541,7 @@ def move_occurrence(
     zone_name = member.time_zone
     new_start = check_wall_time(day=day, at=at, time_zone=zone_name)
     with transaction.atomic():
-        partnership = _locked(partnership)
-        check_active(partnership=partnership)
+        partnership = _locked_active(partnership)
         occurrence = _occurrence_or_refuse(partnership, key)
         _check_not_begun(
             occurrence, now, _("This session has already begun, so it can no longer be moved.")

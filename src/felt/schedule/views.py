@@ -107,11 +107,11 @@ def propose(request, pk):
     return redirect("schedule:schedule", pk=partnership.pk)
 
 
-def _act(request, pk, action, done: str):
+def _act(request, pk, service, *, done: str, **arguments):
     """Run one change to a partnership's schedule; on refusal, show the page with why."""
     partnership = _partnership(request, pk)
     try:
-        action(partnership)
+        service(partnership=partnership, member=request.user, **arguments)
     except FeltError as error:
         return _schedule_page(request, partnership, problem=error.message, status=400)
     messages.success(request, done)
@@ -124,10 +124,9 @@ def accept(request, pk, proposal_pk):
     return _act(
         request,
         pk,
-        lambda partnership: services.accept_proposal(
-            partnership=partnership, member=request.user, proposal_id=proposal_pk
-        ),
-        _("Accepted. This is your regular time now."),
+        services.accept_proposal,
+        proposal_id=proposal_pk,
+        done=_("Accepted. This is your regular time now."),
     )
 
 
@@ -137,10 +136,9 @@ def decline(request, pk, proposal_pk):
     return _act(
         request,
         pk,
-        lambda partnership: services.decline_proposal(
-            partnership=partnership, member=request.user, proposal_id=proposal_pk
-        ),
-        _("You have declined the proposal. You can propose another time whenever you like."),
+        services.decline_proposal,
+        proposal_id=proposal_pk,
+        done=_("You have declined the proposal. You can propose another time whenever you like."),
     )
 
 
@@ -150,10 +148,9 @@ def withdraw(request, pk, proposal_pk):
     return _act(
         request,
         pk,
-        lambda partnership: services.withdraw_proposal(
-            partnership=partnership, member=request.user, proposal_id=proposal_pk
-        ),
-        _("Your proposal is withdrawn."),
+        services.withdraw_proposal,
+        proposal_id=proposal_pk,
+        done=_("Your proposal is withdrawn."),
     )
 
 
@@ -163,8 +160,8 @@ def pause(request, pk):
     return _act(
         request,
         pk,
-        lambda partnership: services.pause_schedule(partnership=partnership, member=request.user),
-        _("Your regular time is paused. Resume it whenever you are both ready."),
+        services.pause_schedule,
+        done=_("Your regular time is paused. Resume it whenever you are both ready."),
     )
 
 
@@ -174,8 +171,8 @@ def resume(request, pk):
     return _act(
         request,
         pk,
-        lambda partnership: services.resume_schedule(partnership=partnership, member=request.user),
-        _("Your regular time is back, from its next session."),
+        services.resume_schedule,
+        done=_("Your regular time is back, from its next session."),
     )
 
 
