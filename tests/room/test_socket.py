@@ -2,6 +2,7 @@
 
 import asyncio
 import concurrent.futures
+import contextlib
 import json
 
 import pytest
@@ -24,57 +25,80 @@ def run(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
+@contextlib.asynccontextmanager
+async def both_partners(server, world, session):
+    async with (
+        RoomClient(server, session, world["Ada"]["cookie"]) as ada,
+        RoomClient(server, session, world["Bo"]["cookie"]) as bo,
+    ):
+        yield ada, bo
+
+
+async def refused_status(server, session, cookie) -> int:
+    with pytest.raises(InvalidStatus) as refused:
+        async with RoomClient(server, session, cookie):
+            pass
+    return refused.value.response.status_code
+
+
+async def both_ready(ada: RoomClient, bo: RoomClient) -> None:
+    """Each says ready having seen all the other has done, as a partner at the screen would."""
+    for client in (ada, bo):
+        await client.wait_for_seq(max(ada.seq, bo.seq))
+        assert (await client.command("ready"))["type"] == "applied"
+    await ada.wait_for_seq(bo.seq)
+    await bo.wait_for_seq(ada.seq)
+
+
+async def walk_into_the_first_turn(ada: RoomClient, bo: RoomClient) -> None:
+    # Ready once to begin the session, and once more to end its arrival.
+    await both_ready(ada, bo)
+    await both_ready(ada, bo)
+
+
 async def begin_first_turn(ada: RoomClient, bo: RoomClient) -> None:
     """Plan the shortest session, Ada focusing first, and walk both into turn 1."""
     assert (
         await ada.command("set_plan", {"length": 30, "arrival": 0, "between": 0, "closing": 0})
     )["type"] == "applied"
-    await bo.wait_for_seq(ada.seq)
-    for client in (ada, bo):
-        await client.wait_for_seq(max(ada.seq, bo.seq))
-        assert (await client.command("ready"))["type"] == "applied"
-    await ada.wait_for_seq(bo.seq)
-    for client in (ada, bo):
-        await client.wait_for_seq(max(ada.seq, bo.seq))
-        assert (await client.command("ready"))["type"] == "applied"
-    await ada.wait_for_seq(bo.seq)
-    await bo.wait_for_seq(ada.seq)
+    await walk_into_the_first_turn(ada, bo)
     assert ada.state["phase"] == "turn_1"
+
+
+async def outlast_the_turn(focuser: RoomClient) -> None:
+    # A "minute" lasts one second in this server: two and a half planned minutes over.
+    await asyncio.sleep(focuser.derived["planned_seconds"] + 2.5)
+
+
+def ledger(server, world) -> list:
+    """The partnership's ledger entries, as [member id, seconds, kind], sorted."""
+    return server.shell(
+        f"""
+        import json
+        from felt.partnerships.models import LedgerEntry
+        print(json.dumps(sorted([e.member_id, e.seconds, e.kind] for e in LedgerEntry.objects.filter(partnership_id={world["partnership"]}))))
+        """
+    )
 
 
 def test_a_stranger_is_refused_by_the_socket(room):
     server, world, session = room
 
-    async def scenario():
-        with pytest.raises(InvalidStatus) as refused:
-            async with RoomClient(server, session, world["Cy"]["cookie"]):
-                pass
-        return refused.value.response.status_code
-
-    assert run(scenario()) == 403
+    assert run(refused_status(server, session, world["Cy"]["cookie"])) == 403
     assert "sessionid" not in server.log()
 
 
 def test_a_logged_out_visitor_is_refused_by_the_socket(room):
     server, world, session = room
 
-    async def scenario():
-        with pytest.raises(InvalidStatus) as refused:
-            async with RoomClient(server, session, None):
-                pass
-        return refused.value.response.status_code
-
-    assert run(scenario()) == 403
+    assert run(refused_status(server, session, None)) == 403
 
 
 def test_both_partners_receive_each_change_with_the_next_sequence_number(room):
     server, world, session = room
 
     async def scenario():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             assert (ada.you, bo.you) == ("a", "b")
             before = ada.seq
             answer = await ada.command("choose_first_focuser", {"focuser": "b"})
@@ -95,10 +119,7 @@ def test_bad_socket_input_gets_one_clear_message_and_changes_nothing(room):
     server, world, session = room
 
     async def scenario():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             await begin_first_turn(ada, bo)
             seq = ada.seq
             state = json.dumps(ada.state, sort_keys=True)
@@ -180,10 +201,7 @@ def test_both_pressing_pause_at_once_leaves_one_consistent_pause(room):
     server, world, session = room
 
     async def scenario():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             await begin_first_turn(ada, bo)
             seq = ada.seq
             answers = await asyncio.gather(ada.command("pause"), bo.command("pause"))
@@ -201,13 +219,9 @@ def test_an_overrun_lands_in_the_partnerships_ledger(room):
     server, world, session = room
 
     async def scenario():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             await begin_first_turn(ada, bo)
-            planned = ada.derived["planned_seconds"]
-            await asyncio.sleep(planned + 2.5)  # a "minute" lasts one second in this server
+            await outlast_the_turn(ada)
             answer = await ada.command("complete_turn")
             assert answer["type"] == "applied"
             await bo.wait_for_seq(answer["seq"])
@@ -215,35 +229,22 @@ def test_an_overrun_lands_in_the_partnerships_ledger(room):
 
     turn = run(scenario())
     assert turn["focuser"] == "a" and turn["overrun"] >= 2
-    ledger = server.shell(
-        f"""
-        import json
-        from felt.partnerships.models import LedgerEntry
-        print(json.dumps([[e.member_id, e.seconds, e.kind] for e in LedgerEntry.objects.filter(partnership_id={world["partnership"]})]))
-        """
-    )
     # One real second is one planned minute in this server: the ledger counts planned minutes.
-    assert ledger == [[world["Ada"]["id"], turn["overrun"] * 60, "overrun"]]
+    assert ledger(server, world) == [[world["Ada"]["id"], turn["overrun"] * 60, "overrun"]]
 
 
 def test_a_server_restart_mid_turn_loses_nothing(room):
     server, world, session = room
 
     async def before_restart():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             await begin_first_turn(ada, bo)
             await ada.command("request", {"request": "slow_down"})
             await bo.wait_for_seq(ada.seq)
             return ada.seq, ada.state
 
     async def after_restart():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             return ada.seq, ada.state, bo.seq, bo.state
 
     seq, state = run(before_restart())
@@ -259,10 +260,7 @@ def test_both_saying_ready_at_the_same_moment_moves_the_session_on(room):
     server, world, session = room
 
     async def scenario():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             seq = ada.seq
             # Each acts on the same screen; neither has seen the other's press yet.
             answers = await asyncio.gather(
@@ -280,12 +278,9 @@ def test_time_owed_is_offered_back_next_session_and_counts_once_the_longer_turn_
     server, world, session = room
 
     async def overrun_then_end():
-        async with (
-            RoomClient(server, session, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, session, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, session) as (ada, bo):
             await begin_first_turn(ada, bo)
-            await asyncio.sleep(ada.derived["planned_seconds"] + 2.5)
+            await outlast_the_turn(ada)
             await ada.command("complete_turn")
             await ada.command("end_session")
             return ada.state["turns"][0]["overrun"]
@@ -294,10 +289,7 @@ def test_time_owed_is_offered_back_next_session_and_counts_once_the_longer_turn_
     second = server.start_session(world["partnership"], world["Bo"]["id"])
 
     async def give_back():
-        async with (
-            RoomClient(server, second, world["Ada"]["cookie"]) as ada,
-            RoomClient(server, second, world["Bo"]["cookie"]) as bo,
-        ):
+        async with both_partners(server, world, second) as (ada, bo):
             # Bo is owed; this time he goes first, and both are asked about a longer turn.
             assert ada.state["plan"]["first_focuser"] == "b"
             offer = ada.derived["give_back_offer"]
@@ -309,15 +301,8 @@ def test_time_owed_is_offered_back_next_session_and_counts_once_the_longer_turn_
             agreed = ada.state["plan"]
             assert (agreed["give_back_to"], agreed["give_back_minutes"]) == ("b", overrun)
             # Agreed, not yet given: nothing in the ledger moves until Bo's turn is taken.
-            before = ledger()
-            for client in (ada, bo):
-                await client.wait_for_seq(max(ada.seq, bo.seq))
-                await client.command("ready")
-            await ada.wait_for_seq(bo.seq)
-            for client in (ada, bo):
-                await client.wait_for_seq(max(ada.seq, bo.seq))
-                await client.command("ready")
-            await bo.wait_for_seq(ada.seq)
+            before = ledger(server, world)
+            await walk_into_the_first_turn(ada, bo)
             assert bo.state["phase"] == "turn_1"
             assert (
                 bo.derived["planned_seconds"]
@@ -325,19 +310,12 @@ def test_time_owed_is_offered_back_next_session_and_counts_once_the_longer_turn_
                 // 2
                 + overrun
             )
-            assert ledger() == before
+            assert ledger(server, world) == before
             await bo.command("complete_turn")
             return before
 
-    def ledger():
-        return server.shell(
-            f"""
-            import json
-            from felt.partnerships.models import LedgerEntry
-            print(json.dumps(sorted([e.member_id, e.seconds, e.kind] for e in LedgerEntry.objects.filter(partnership_id={world["partnership"]}))))
-            """
-        )
-
     before = run(give_back())
     assert before == [[world["Ada"]["id"], overrun * 60, "overrun"]]
-    assert ledger() == sorted(before + [[world["Ada"]["id"], -overrun * 60, "give_back"]])
+    assert ledger(server, world) == sorted(
+        before + [[world["Ada"]["id"], -overrun * 60, "give_back"]]
+    )
