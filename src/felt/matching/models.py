@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from felt.partnerships.models import PairOfMembers
+
 
 class MatchingProfile(models.Model):
     """What the partner directory knows of a member, and whether they are looking.
@@ -134,7 +136,7 @@ class MatchingRound(models.Model):
         return f"Matching round {self.pk}"
 
 
-class Proposal(models.Model):
+class Proposal(PairOfMembers, models.Model):
     """Two members the engine proposes to each other. Both must accept before anything is
     shared beyond the directory profile; declining needs no reason and is final for the pair.
     """
@@ -206,16 +208,6 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return f"Proposal {self.pk}"
-
-    def includes(self, member) -> bool:
-        return member.pk in (self.member_a_id, self.member_b_id)
-
-    def other_than(self, member):
-        if member.pk == self.member_a_id:
-            return self.member_b
-        if member.pk == self.member_b_id:
-            return self.member_a
-        raise ValueError("not one of this proposal's members")
 
     def accepted_at_by(self, member):
         return self.accepted_by_a_at if member.pk == self.member_a_id else self.accepted_by_b_at

@@ -261,7 +261,7 @@ def _way_words(ways: list[str], area: str) -> list[str]:
 
 
 def proposal_seen_by(*, proposal: Proposal, viewer, now: datetime) -> ProposalSeen:
-    other = proposal.other_than(viewer)
+    other = proposal.partner_of(viewer)
     zone_name = viewer.time_zone or "UTC"
     try:
         tz = zoneinfo.ZoneInfo(zone_name)

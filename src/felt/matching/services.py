@@ -450,7 +450,7 @@ def accept_proposal(*, proposal_id, member, now: datetime | None = None) -> Prop
         if proposal.accepted_at_by(member) is not None:
             raise FeltError(
                 _("You have already accepted; we'll let you know when %(name)s has answered.")
-                % {"name": proposal.other_than(member).display_name}
+                % {"name": proposal.partner_of(member).display_name}
             )
         first, second = proposal.member_a, proposal.member_b
         if partnership_selectors.is_blocked_between(first=first, second=second):

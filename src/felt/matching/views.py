@@ -139,7 +139,7 @@ def _answer(request, pk, service, done):
 @login_required
 def accept(request, pk):
     def done(answered):
-        other = answered.other_than(request.user).display_name
+        other = answered.partner_of(request.user).display_name
         if answered.partnership_id:
             return _("You and %(name)s are now partners. Welcome!") % {"name": other}
         return _("Thank you. We'll let you know as soon as %(name)s has answered.") % {

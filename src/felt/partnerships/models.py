@@ -3,7 +3,25 @@ from django.db import models
 from django.db.models import Q
 
 
-class Partnership(models.Model):
+class PairOfMembers:
+    """A model that joins two members, `member_a` and `member_b`: a partnership, or a proposal
+    of one. Which of the two someone is, and who the other is, is asked the same way of both."""
+
+    def members(self):
+        return (self.member_a, self.member_b)
+
+    def includes(self, member) -> bool:
+        return member.pk in (self.member_a_id, self.member_b_id)
+
+    def partner_of(self, member):
+        if member.pk == self.member_a_id:
+            return self.member_b
+        if member.pk == self.member_b_id:
+            return self.member_a
+        raise ValueError(f"not one of this {type(self).__name__.lower()}'s members")
+
+
+class Partnership(PairOfMembers, models.Model):
     """Two members who listen to each other, turn and turn about."""
 
     class Status(models.TextChoices):
@@ -55,19 +73,6 @@ class Partnership(models.Model):
 
     def __str__(self) -> str:
         return f"Partnership {self.pk}"
-
-    def members(self):
-        return (self.member_a, self.member_b)
-
-    def includes(self, member) -> bool:
-        return member.pk in (self.member_a_id, self.member_b_id)
-
-    def partner_of(self, member):
-        if member.pk == self.member_a_id:
-            return self.member_b
-        if member.pk == self.member_b_id:
-            return self.member_a
-        raise ValueError("not a member of this partnership")
 
 
 class LedgerEntry(models.Model):
