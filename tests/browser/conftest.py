@@ -60,3 +60,14 @@ def person(browser):
         context.close()
     # A script error or a refused resource (the CSP) is a failure even if the story went on.
     assert errors == []
+
+
+# Ada and Bo, partners, on the module's own `server` fixture; Ada in a browser of her own.
+@pytest.fixture
+def world(server):
+    return server.make_partners("Ada", "Bo")
+
+
+@pytest.fixture
+def ada(server, world, person):
+    return person(server, world["Ada"]["cookie"])

@@ -25,16 +25,6 @@ def server(live_felt, monkeypatch):
     return live_felt(minute_seconds=MINUTE)
 
 
-@pytest.fixture
-def world(server):
-    return server.make_partners("Ada", "Bo")
-
-
-@pytest.fixture
-def ada(server, world, person):
-    return person(server, world["Ada"]["cookie"])
-
-
 # -- what Ada does -------------------------------------------------------------------------
 
 

@@ -50,16 +50,6 @@ def server(live_felt):
     return live_felt()
 
 
-@pytest.fixture
-def world(server):
-    return server.make_partners("Ada", "Bo")
-
-
-@pytest.fixture
-def ada(server, world, person):
-    return person(server, world["Ada"]["cookie"])
-
-
 # -- what Ada does -------------------------------------------------------------------------
 
 
