@@ -59,6 +59,14 @@ class Member(AbstractBaseUser, PermissionsMixin):
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        """The member's time zone, or UTC where this machine's tz data does not know the name."""
+        try:
+            return zoneinfo.ZoneInfo(self.time_zone or "UTC")
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo("UTC")
+
     def get_full_name(self) -> str:
         return self.display_name
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db.models import QuerySet
 
@@ -85,16 +84,9 @@ class History:
         return self.weeks[-1] if len(self.weeks) > 1 else None
 
 
-def _zone(member) -> ZoneInfo:
-    try:
-        return ZoneInfo(getattr(member, "time_zone", "") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def history_of(*, member) -> History:
     """The member's kept answers, week by week (their own weeks, from Monday) and ten at a time."""
-    zone = _zone(member)
+    zone = member.zone
     kept = list(attempts_of(member=member).values_list("label", "answered_at"))
     weeks: dict[date, list[int]] = {}
     for label, answered_at in kept:

@@ -7,7 +7,6 @@ and contact details only once both have accepted.
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
@@ -262,11 +261,8 @@ def _way_words(ways: list[str], area: str) -> list[str]:
 
 def proposal_seen_by(*, proposal: Proposal, viewer, now: datetime) -> ProposalSeen:
     other = proposal.partner_of(viewer)
-    zone_name = viewer.time_zone or "UTC"
-    try:
-        tz = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        zone_name, tz = "UTC", UTC
+    tz = viewer.zone
+    zone_name = tz.key
     is_open = proposal.status == Proposal.Status.PENDING and proposal.expires_at > now
     partners = proposal.status == Proposal.Status.ACCEPTED
     # Read through the relation, so a caller that selected it already makes no query.
