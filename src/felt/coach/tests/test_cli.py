@@ -72,10 +72,13 @@ def test_each_line_gets_its_answer_in_order_and_bad_lines_get_one_sentence(tmp_p
 
 def test_a_line_that_is_not_utf8_gets_its_error_and_the_next_line_its_answer(tmp_path):
     env = unconfigured(tmp_path)
-    command = [str(FELT)] if FELT.exists() else [sys.executable, "-m", "felt.cli"]
     stdin = b'{"response": "caf\xe9"}\n{"response": "Mm-hmm."}\n'
     result = subprocess.run(
-        [*command, "coach", "classify"], input=stdin, capture_output=True, env=env, timeout=60
+        [*felt_command(), "coach", "classify"],
+        input=stdin,
+        capture_output=True,
+        env=env,
+        timeout=60,
     )
 
     assert result.returncode == 1
