@@ -49,15 +49,6 @@ def pending_proposals_of(*, member) -> QuerySet[Proposal]:
     return Proposal.objects.filter(_of_member(member), status=Proposal.Status.PENDING)
 
 
-def waiting_proposals_of(*, member, now: datetime) -> QuerySet[Proposal]:
-    """Proposals the member can still answer (or is waiting on the other to answer)."""
-    return (
-        pending_proposals_of(member=member)
-        .filter(expires_at__gt=now)
-        .select_related("member_a", "member_b")
-    )
-
-
 def recent_proposals_of(*, member, now: datetime) -> QuerySet[Proposal]:
     """The member's open proposals and those closed within the last week, newest first."""
     return (
