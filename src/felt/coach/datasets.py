@@ -109,6 +109,15 @@ class AnnoMIUtterance:
     subtype: str  # open / closed / simple / complex / information / advice / ... / other
 
 
+def _subtype(row: dict) -> str:
+    """The subtype of a row's main behaviour; "n/a" where the file has no subtypes (simple)."""
+    return {
+        "question": row.get("question_subtype", "n/a"),
+        "reflection": row.get("reflection_subtype", "n/a"),
+        "therapist_input": row.get("therapist_input_subtype", "n/a"),
+    }.get(row["main_therapist_behaviour"], "other")
+
+
 def _with_contexts(rows: list[dict]) -> list[AnnoMIUtterance]:
     by_transcript: dict[str, list[dict]] = {}
     for row in rows:
@@ -123,12 +132,6 @@ def _with_contexts(rows: list[dict]) -> list[AnnoMIUtterance]:
             if row["interlocutor"] == "client":
                 client = text
                 continue
-            behaviour = row["main_therapist_behaviour"]
-            subtype = {
-                "question": row.get("question_subtype", "n/a"),
-                "reflection": row.get("reflection_subtype", "n/a"),
-                "therapist_input": row.get("therapist_input_subtype", "n/a"),
-            }.get(behaviour, "other")
             utterances.append(
                 AnnoMIUtterance(
                     transcript,
@@ -136,8 +139,8 @@ def _with_contexts(rows: list[dict]) -> list[AnnoMIUtterance]:
                     text,
                     client,
                     therapist,
-                    behaviour,
-                    subtype,
+                    row["main_therapist_behaviour"],
+                    _subtype(row),
                 )
             )
             therapist = text
@@ -175,6 +178,27 @@ def load_annomi_full() -> list[AnnoMIUtterance]:
         if current is None or int(row["annotator_id"]) < int(current["annotator_id"]):
             chosen[key] = row
     return _with_contexts(list(chosen.values()))
+
+
+def load_annomi_annotations() -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """Every expert's (behaviour, subtype) for the therapist utterances that several
+    experts annotated (AnnoMI-full), one per annotator, keyed by (transcript, utterance):
+    what evaluations 1 and 2 compare the model with, beside one expert with another."""
+    path = _require(data_dir() / "annomi" / "AnnoMI-full.csv")
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["interlocutor"] == "therapist"]
+    by_utterance: dict[tuple[str, int], dict[str, tuple[str, str]]] = {}
+    for row in rows:
+        key = (row["transcript_id"], int(row["utterance_id"]))
+        annotation = (row["main_therapist_behaviour"], _subtype(row))
+        by_utterance.setdefault(key, {}).setdefault(row["annotator_id"], annotation)
+    return {
+        key: [annotations[a] for a in sorted(annotations, key=int)]
+        for key, annotations in sorted(
+            by_utterance.items(), key=lambda kv: (int(kv[0][0]), kv[0][1])
+        )
+        if len(annotations) > 1
+    }
 
 
 # How AnnoMI's annotations become the coach's categories for the shipped model.

@@ -16,13 +16,14 @@ are the context, as in the product.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
 from felt.coach import datasets
 from felt.coach.classifier import Model
 from felt.coach.datasets import Example
+from felt.coach.features import is_directive
 from felt.coach.labels import LABELS
 
 BASELINES = {
@@ -94,21 +95,55 @@ def cross_validate(
     return predicted, fold_of
 
 
+def agreement(
+    annotations: Mapping[Hashable, Sequence[str]],
+    predicted: Mapping[Hashable, str],
+    classes: Sequence[str],
+) -> dict:
+    """How well one expert agrees with another, and the model with an expert, on the items
+    several experts labelled: macro-F1 over `classes` of every ordered pair of experts, and
+    of the model against each expert. Labels outside `classes` are left out. The first
+    figure is what a second expert would score in evaluations 1 and 2."""
+    first, second, expert, model = [], [], [], []
+    for key, labels in annotations.items():
+        if key not in predicted:
+            continue
+        kept = [label for label in labels if label in classes]
+        for i, a in enumerate(kept):
+            expert.append(a)
+            model.append(predicted[key])
+            for j, b in enumerate(kept):
+                if i != j:
+                    first.append(a)
+                    second.append(b)
+    if not first:
+        return {"items": 0, "expert_vs_expert": None, "model_vs_expert": None}
+    return {
+        "items": len({key for key in annotations if key in predicted}),
+        "expert_vs_expert": scores(first, second, classes)["macro_f1"],
+        "model_vs_expert": scores(expert, model, classes)["macro_f1"],
+    }
+
+
 def evaluate_annomi(kind: str) -> dict:
     if kind == "4":
         utterances = datasets.load_annomi_simple()
         classes = ("question", "reflection", "therapist_input", "other")
-        examples = [
-            Example(u.text, u.context, u.behaviour, u.transcript, u.previous) for u in utterances
-        ]
+
+        def label(behaviour: str, subtype: str) -> str | None:
+            return behaviour
+
     else:
         utterances = datasets.load_annomi_full()
         classes = tuple(dict.fromkeys(datasets.ANNOMI_7.values()))
-        examples = [
-            Example(u.text, u.context, datasets.ANNOMI_7[(u.behaviour, u.subtype)], u.transcript)
-            for u in utterances
-            if (u.behaviour, u.subtype) in datasets.ANNOMI_7
-        ]
+
+        def label(behaviour: str, subtype: str) -> str | None:
+            return datasets.ANNOMI_7.get((behaviour, subtype))
+
+    kept = [u for u in utterances if label(u.behaviour, u.subtype) is not None]
+    examples = [
+        Example(u.text, u.context, label(u.behaviour, u.subtype), u.transcript) for u in kept
+    ]
     predicted, fold_of = cross_validate(examples, classes)
     truth = [e.label for e in examples]
     result = scores(truth, predicted, classes)
@@ -120,6 +155,15 @@ def evaluate_annomi(kind: str) -> dict:
         )["macro_f1"]
         for k in range(FOLDS)
     ]
+    experts = {
+        key: [label(*annotation) for annotation in annotations]
+        for key, annotations in datasets.load_annomi_annotations().items()
+    }
+    result["agreement"] = agreement(
+        experts,
+        {(u.transcript, u.utterance): p for u, p in zip(kept, predicted, strict=True)},
+        classes,
+    )
     return result
 
 
@@ -163,6 +207,14 @@ def _shipped_on(
         else None
     )
     result["reflections"] = len(reflections)
+    # The issue defines advice by forms ("you should", "why don't you", "try…"): how often
+    # does the set itself call a response in one of those forms advice? That share bounds
+    # the advice precision a coach true to the definition can reach on the set.
+    directive = [t for e, t in zip(kept, truth, strict=True) if is_directive(e.response, e.context)]
+    result["directive_form"] = len(directive)
+    result["directive_form_labelled_advice"] = (
+        sum(t == "advice" for t in directive) / len(directive) if directive else None
+    )
     return result
 
 
@@ -264,6 +316,10 @@ def _verdict(value: float | None, goal: float, higher_is_better: bool = True) ->
     return "met" if met else "**not met**"
 
 
+def _share(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
 def markdown(report: dict) -> str:
     lines = ["# The listening coach: evaluation report", ""]
     results = report["results"]
@@ -277,12 +333,30 @@ def markdown(report: dict) -> str:
             )
     if len(summary) > 2:
         lines += summary
+    agreements = [
+        (results[name]["title"], results[name]["agreement"])
+        for name in ("annomi4", "annomi7")
+        if name in results and results[name]["agreement"]["items"]
+    ]
+    if agreements:
+        lines += [
+            "",
+            "On the AnnoMI utterances that several experts labelled, macro-F1 of one expert "
+            "against another, and of the model (out of fold) against each expert:",
+            "",
+            "| evaluation | utterances | expert vs expert | model vs expert |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {title} | {a['items']} | {a['expert_vs_expert']:.3f} | {a['model_vs_expert']:.3f} |"
+            for title, a in agreements
+        ]
     if "shipped" in results:
         lines += [
             "",
             "| shipped model on | macro-F1 | advice precision | reflections called advice or "
-            "interpretation |",
-            "|---|---:|---:|---:|",
+            "interpretation | responses in a directive form the set labels advice |",
+            "|---|---:|---:|---:|---:|",
         ]
         for set_name in ("esconv_test", "mi_gold"):
             r = results["shipped"][set_name]
@@ -293,9 +367,10 @@ def markdown(report: dict) -> str:
                 f"| {'n/a' if precision is None else f'{precision:.3f}'} "
                 f"({_verdict(precision, GOALS['advice_precision'])}, "
                 f"{r['advice_called']} called advice) "
-                f"| {'n/a' if alarm is None else f'{alarm:.1%}'} "
+                f"| {_share(alarm)} "
                 f"({_verdict(alarm, GOALS['reflection_false_alarm'], False)}, "
-                f"of {r['reflections']}) |"
+                f"of {r['reflections']}) "
+                f"| {_share(r['directive_form_labelled_advice'])} of {r['directive_form']} |"
             )
     if "corpus" in results:
         r = results["corpus"]
