@@ -95,6 +95,28 @@ def cross_validate(
     return predicted, fold_of
 
 
+def advice_figures(truth: Sequence[str], predicted: Sequence[str]) -> dict:
+    """Evaluation 4's two product figures: the share of responses called advice that are
+    advice (precision), and the share of reflections called advice or interpretation (false
+    alarms); None where nothing was called advice or there are no reflections."""
+    called_advice = [t for t, p in zip(truth, predicted, strict=True) if p == "advice"]
+    reflections = [p for t, p in zip(truth, predicted, strict=True) if t == "reflection"]
+    return {
+        "advice_precision": (
+            sum(t == "advice" for t in called_advice) / len(called_advice)
+            if called_advice
+            else None
+        ),
+        "advice_called": len(called_advice),
+        "reflection_false_alarm": (
+            sum(p in ("advice", "interpretation") for p in reflections) / len(reflections)
+            if reflections
+            else None
+        ),
+        "reflections": len(reflections),
+    }
+
+
 def agreement(
     annotations: Mapping[Hashable, Sequence[str]],
     predicted: Mapping[Hashable, str],
@@ -105,9 +127,11 @@ def agreement(
     of the model against each expert. Labels outside `classes` are left out. The first
     figure is what a second expert would score in evaluations 1 and 2."""
     first, second, expert, model = [], [], [], []
+    items = 0
     for key, labels in annotations.items():
         if key not in predicted:
             continue
+        items += 1
         kept = [label for label in labels if label in classes]
         for i, a in enumerate(kept):
             expert.append(a)
@@ -119,7 +143,7 @@ def agreement(
     if not first:
         return {"items": 0, "expert_vs_expert": None, "model_vs_expert": None}
     return {
-        "items": len({key for key in annotations if key in predicted}),
+        "items": items,
         "expert_vs_expert": scores(first, second, classes)["macro_f1"],
         "model_vs_expert": scores(expert, model, classes)["macro_f1"],
     }
@@ -194,19 +218,8 @@ def _shipped_on(
         predicted.append(label)
     classes = [c for c in (*LABELS, "question") if c in set(truth)]
     result = scores(truth, predicted, classes)
-    called_advice = [t for t, p in zip(truth, predicted, strict=True) if p == "advice"]
-    reflections = [p for t, p in zip(truth, predicted, strict=True) if t == "reflection"]
     result["left_out"] = len(examples) - len(kept)
-    result["advice_precision"] = (
-        sum(t == "advice" for t in called_advice) / len(called_advice) if called_advice else None
-    )
-    result["advice_called"] = len(called_advice)
-    result["reflection_false_alarm"] = (
-        sum(p in ("advice", "interpretation") for p in reflections) / len(reflections)
-        if reflections
-        else None
-    )
-    result["reflections"] = len(reflections)
+    result |= advice_figures(truth, predicted)
     # The issue defines advice by forms ("you should", "why don't you", "try…"): how often
     # does the set itself call a response in one of those forms advice? That share bounds
     # the advice precision a coach true to the definition can reach on the set.
@@ -258,14 +271,7 @@ def evaluate_corpus() -> dict:
             model = Model.load(Path(folder))
         for i in test:
             predicted[i] = model.classify(corpus[i].response, corpus[i].context).label
-    result = scores(labels, predicted, LABELS)
-    called_advice = [t for t, p in zip(labels, predicted, strict=True) if p == "advice"]
-    reflections = [p for t, p in zip(labels, predicted, strict=True) if t == "reflection"]
-    result["advice_precision"] = sum(t == "advice" for t in called_advice) / len(called_advice)
-    result["reflection_false_alarm"] = sum(
-        p in ("advice", "interpretation") for p in reflections
-    ) / len(reflections)
-    return result
+    return scores(labels, predicted, LABELS) | advice_figures(labels, predicted)
 
 
 EVALUATIONS: dict[str, tuple[str, Callable[[], dict]]] = {
